@@ -1,0 +1,1 @@
+"""Steward: where outsourced healthcare administration is done, and governed."""

@@ -1,0 +1,1 @@
+"""People who sign in: the user model, authentication, MFA and sessions."""

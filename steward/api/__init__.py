@@ -1,0 +1,1 @@
+"""The JSON API root: each app contributes its router; OpenAPI at /api/openapi.json."""

@@ -1,0 +1,1 @@
+"""The synthetic demo world that `make run` seeds. Nothing here runs in production."""

@@ -1,0 +1,1 @@
+"""Organisations (tenants), business associate agreements, teams and memberships."""

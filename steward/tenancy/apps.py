@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TenancyConfig(AppConfig):
+    name = "steward.tenancy"
+    label = "tenancy"
+    verbose_name = "Organisations and memberships"

@@ -1,0 +1,1 @@
+"""The web shell: layout, navigation per role, dashboards, error pages."""

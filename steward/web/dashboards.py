@@ -1,0 +1,57 @@
+"""Dashboard panels per role, each computed from the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.http import HttpRequest
+
+from steward.tenancy import selectors
+from steward.tenancy.roles import Capability, Role, role_can
+
+
+def _bars(pairs: list[tuple[str, int]]) -> list[dict[str, Any]]:
+    """Rows for a horizontal bar chart (drawn with <meter>, so no inline styles are needed)."""
+    top = max((value for _, value in pairs), default=0) or 1
+    return [{"label": label, "value": value, "max": top} for label, value in pairs]
+
+
+def dashboard_context(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    membership = request.membership  # type: ignore[attr-defined]
+    role = membership.role
+    organization = membership.organization
+    context: dict[str, Any] = {
+        "membership": membership,
+        "organization": organization,
+        "factors": list(
+            Authenticator.objects.filter(user=user)
+            .exclude(type=Authenticator.Type.RECOVERY_CODES)
+            .values_list("type", flat=True)
+        ),
+        "session_count": UserSession.objects.filter(user=user).count(),
+    }
+    if role == Role.PLATFORM_OPERATOR:
+        platform = selectors.platform_figures()
+        context["platform"] = platform
+        context["platform_org_bars"] = _bars(platform.organizations_by_kind)
+        context["platform_agreement_bars"] = _bars(platform.agreements_by_status)
+        return context
+    if role_can(role, Capability.VIEW_MEMBERS) or role_can(role, Capability.VIEW_AGREEMENTS):
+        figures = selectors.organization_figures(organization=organization)
+        context["figures"] = figures
+        context["role_bars"] = _bars(figures.members_by_role)
+        context["agreement_bars"] = _bars(figures.agreements_by_status)
+        context["agreements"] = selectors.agreement_list(organization=organization)[:5]
+    if role == Role.SUPERVISOR:
+        teams = list(selectors.teams_supervised_by(organization=organization, user=user))  # type: ignore[arg-type]
+        context["supervised_teams"] = [
+            {"team": team, "members": list(selectors.team_members(team=team)[:50])}
+            for team in teams
+        ]
+    if membership.team_id and role in (Role.VMA, Role.TRAINER, Role.SUPERVISOR):
+        context["my_team"] = membership.team
+        context["teammates"] = selectors.team_members(team=membership.team).count()
+    return context

@@ -1,0 +1,46 @@
+"""The navigation each role sees. Items name the capability that shows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from steward.tenancy.roles import Capability, Role, role_can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    capability: str | None = None
+    roles: frozenset[str] | None = None
+
+
+NAVIGATION = (
+    NavItem("Dashboard", "web:dashboard"),
+    NavItem("Members", "tenancy:member-list", capability=Capability.VIEW_MEMBERS),
+    NavItem("Teams", "tenancy:team-list", capability=Capability.VIEW_TEAMS),
+    NavItem("Agreements", "tenancy:agreement-list", capability=Capability.VIEW_AGREEMENTS),
+    NavItem("Organisation settings", "tenancy:settings", capability=Capability.MANAGE_SETTINGS),
+    NavItem("Operations admin", "admin:index", roles=frozenset({Role.PLATFORM_OPERATOR})),
+    NavItem("My account", "web:account"),
+)
+
+
+def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
+    membership = getattr(request, "membership", None)
+    role = membership.role if membership else None
+    items = []
+    for item in NAVIGATION:
+        if item.capability and not role_can(role, item.capability):
+            continue
+        if item.roles is not None and role not in item.roles:
+            continue
+        url = reverse(item.url_name)
+        current = request.path == url or (
+            url != "/" and request.path.startswith(url) and item.url_name != "web:dashboard"
+        )
+        items.append({"label": item.label, "url": url, "current": current})
+    return items
