@@ -11,9 +11,14 @@ from steward.core.events import SecurityEvent, security_event
 from tests.personas import Tenant, build_tenant
 
 
-@pytest.fixture(autouse=True)
-def _database(db: None) -> None:
-    """Every test may use the database; each runs in a transaction rolled back after it."""
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test may use the (test) database, rolled back after it, unless marked ``no_db``."""
+    for item in items:
+        if (
+            item.get_closest_marker("no_db") is None
+            and item.get_closest_marker("django_db") is None
+        ):
+            item.add_marker(pytest.mark.django_db)
 
 
 @pytest.fixture

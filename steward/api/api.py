@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
+from steward.audit.api import router as audit_router
 from steward.core import context
 
 api = NinjaAPI(
@@ -98,3 +99,6 @@ def me(request: HttpRequest) -> dict[str, Any]:
             for m in getattr(request, "memberships", [])
         ],
     }
+
+
+api.add_router("/audit/", audit_router)

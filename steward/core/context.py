@@ -21,6 +21,9 @@ class RequestContext:
     user_agent: str = ""
     session_key: str | None = None
     channel: str = "web"  # web, api, command, background
+    # The actor's active organisation and role, once the session policy knows them.
+    organization_id: str | None = None
+    role: str = ""
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("steward_request_context", default=None)

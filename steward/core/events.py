@@ -28,6 +28,16 @@ class SecurityEvent:
     detail: dict[str, Any] = field(default_factory=dict)  # ids and codes only, never PHI
 
 
+class NoAuditTrail(RuntimeError):
+    """Nothing is recording security events: refuse rather than act unrecorded."""
+
+
 def record(event: SecurityEvent) -> None:
-    """Announce ``event`` to the audit trail; any receiver's failure propagates."""
+    """Announce ``event`` to the audit trail; any receiver's failure propagates.
+
+    Fails closed: with no receiver connected (the audit app missing), the
+    action that announces the event is refused.
+    """
+    if not security_event.has_listeners(SecurityEvent):
+        raise NoAuditTrail(f"No audit trail is recording security events ({event.action}).")
     security_event.send(sender=SecurityEvent, event=event)

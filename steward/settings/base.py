@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from steward.settings.env import env_bool, env_int, env_str
+from steward.settings.env import env_bool, env_choice, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # Runtime state that must never be committed: the SQLite file, generated
@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "steward.core",
     "steward.accounts",
     "steward.tenancy",
+    "steward.audit",
     "steward.api",
     "steward.demo",
 ]
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "steward.tenancy.middleware.SessionPolicyMiddleware",
+    "steward.audit.middleware.SealerMiddleware",
 ]
 
 ROOT_URLCONF = "steward.urls"
@@ -214,6 +216,34 @@ USE_TZ = True
 # --- Mail -----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("STEWARD_FROM_EMAIL", "Steward <no-reply@steward.invalid>")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# --- Keys ---------------------------------------------------------------------
+# Encryption and signing keys live in files outside the database (mode 0600).
+STEWARD_KEY_DIR = Path(env_str("STEWARD_KEY_DIR", str(VAR_DIR / "keys"))).resolve()
+# Only development and tests create missing keys; production must restore them.
+STEWARD_KEYS_AUTOCREATE = False
+
+# --- Audit trail ------------------------------------------------------------------
+# How sealing runs: "thread" (periodically inside each web process), "celery"
+# (a beat-scheduled task; the default when a broker is configured) or "off"
+# (only `steward audit seal`).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+STEWARD_AUDIT_SEALER = env_choice(
+    "STEWARD_AUDIT_SEALER", ("thread", "celery", "off"), "celery" if CELERY_BROKER_URL else "thread"
+)
+STEWARD_AUDIT_SEAL_INTERVAL_SECONDS = env_int(
+    "STEWARD_AUDIT_SEAL_INTERVAL_SECONDS", 2, minimum=1, maximum=300
+)
+STEWARD_AUDIT_SEAL_BATCH = env_int("STEWARD_AUDIT_SEAL_BATCH", 5000, minimum=1)
+# Committed events older than this and still unsealed are reported as a fault.
+STEWARD_AUDIT_MAX_SEAL_LAG_SECONDS = env_int("STEWARD_AUDIT_MAX_SEAL_LAG_SECONDS", 300, minimum=10)
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BEAT_SCHEDULE = {
+    "audit-seal": {
+        "task": "steward.audit.tasks.seal_pending",
+        "schedule": float(STEWARD_AUDIT_SEAL_INTERVAL_SECONDS),
+    },
+}
 
 # --- Steward ----------------------------------------------------------------
 # The name of this installation: shown in the header and, later, in the

@@ -15,3 +15,5 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 # WhiteNoise looks for the collected-static folder even when it serves from the apps.
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+STEWARD_KEYS_AUTOCREATE = True

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from steward.core.files import write_private_once
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -89,6 +91,13 @@ def env_int(
     return number
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str | _Required = REQUIRED) -> str:
+    value = env_str(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of: {', '.join(choices)}.")
+    return value
+
+
 def env_list(name: str, default: list[str] | _Required = REQUIRED) -> list[str]:
     value = _raw(name)
     if value is None or value.strip() == "":
@@ -107,17 +116,5 @@ def generated_secret(path: Path, *, length: int = 50) -> str:
     import secrets
 
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Write a private temporary file, then link it into place: two processes
-        # starting at once (parallel tests, runserver's reloader) agree on one value.
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(secrets.token_urlsafe(length))
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-        finally:
-            temporary.unlink()
+        write_private_once(path, secrets.token_urlsafe(length).encode())
     return path.read_text(encoding="utf-8").strip()

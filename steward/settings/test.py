@@ -22,7 +22,14 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 if "DATABASE_URL" not in os.environ:
     # SQLite's test database lives in memory; the WAL pragma is meaningless there.
     DATABASES["default"]["OPTIONS"].pop("init_command", None)
+    # Never the developer's database, even if a test ran outside the test database.
+    DATABASES["default"]["NAME"] = str(VAR_DIR / "never-used.sqlite3")
 
 # WhiteNoise looks for the collected-static folder even when it serves from the apps.
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+STEWARD_KEYS_AUTOCREATE = True
+STEWARD_KEY_DIR = VAR_DIR / "keys"
+# Tests seal explicitly; no background thread races them.
+STEWARD_AUDIT_SEALER = "off"

@@ -22,9 +22,11 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
 from steward.accounts.mfa import session_passed_mfa, user_has_mfa
+from steward.core import context
 from steward.core.events import SecurityEvent, record
 from steward.core.middleware import wants_json
 from steward.tenancy.models import Membership, PatientMfaPolicy
@@ -103,13 +105,24 @@ class SessionPolicyMiddleware:
         request.memberships = memberships  # type: ignore[attr-defined]
         request.membership = active  # type: ignore[attr-defined]
         request.organization = active.organization if active else None  # type: ignore[attr-defined]
+        if active is not None:
+            context.update(
+                organization_id=str(active.organization_id),
+                role=active.role,
+                session_key=request.session.session_key,
+            )
 
         refused = (
             self._idle_logoff(request, active)
             or self._mfa_policy(request, memberships)
             or self._membership_policy(request, memberships)
         )
-        return refused or self.get_response(request)
+        response = refused or self.get_response(request)
+        # Nothing a signed-in person sees may be kept by the browser or a proxy:
+        # pages carry PHI and one-time secrets (a cached enrolment page would
+        # show a TOTP secret the server has already replaced).
+        add_never_cache_headers(response)
+        return response
 
     def _idle_logoff(self, request: HttpRequest, active: Membership | None) -> HttpResponse | None:
         now = time.time()

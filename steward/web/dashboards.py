@@ -8,6 +8,8 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.http import HttpRequest
 
+from steward.audit import selectors as audit_selectors
+from steward.audit.permissions import AUDIT_READERS
 from steward.tenancy import selectors
 from steward.tenancy.roles import Capability, Role, role_can
 
@@ -45,6 +47,10 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
         context["role_bars"] = _bars(figures.members_by_role)
         context["agreement_bars"] = _bars(figures.agreements_by_status)
         context["agreements"] = selectors.agreement_list(organization=organization)[:5]
+    if role in AUDIT_READERS:
+        summary = audit_selectors.trail_summary(organization=organization)
+        context["trail"] = summary
+        context["trail_bars"] = _bars(summary.by_outcome)
     if role == Role.SUPERVISOR:
         teams = list(selectors.teams_supervised_by(organization=organization, user=user))  # type: ignore[arg-type]
         context["supervised_teams"] = [

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+from steward.audit.permissions import AUDIT_READERS
 from steward.tenancy.roles import Capability, Role, role_can
 
 
@@ -24,6 +25,7 @@ NAVIGATION = (
     NavItem("Teams", "tenancy:team-list", capability=Capability.VIEW_TEAMS),
     NavItem("Agreements", "tenancy:agreement-list", capability=Capability.VIEW_AGREEMENTS),
     NavItem("Organisation settings", "tenancy:settings", capability=Capability.MANAGE_SETTINGS),
+    NavItem("Audit trail", "audit:event-list", roles=AUDIT_READERS),
     NavItem("Operations admin", "admin:index", roles=frozenset({Role.PLATFORM_OPERATOR})),
     NavItem("My account", "web:account"),
 )

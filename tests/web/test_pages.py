@@ -166,3 +166,10 @@ class TestAdmin:
         )
         assert response.status_code == 302
         assert security_events[-1].action == "organization.created"
+
+
+def test_signed_in_pages_are_never_cached(client: Client, tenant_a: Tenant) -> None:
+    sign_in(client, tenant_a.vma)
+    response = client.get(reverse("web:dashboard"))
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
