@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("steward.web.urls")),
     path("org/", include("steward.tenancy.urls")),
     path("audit/", include("steward.audit.urls")),
+    path("records/", include("steward.vault.urls")),
     path("accounts/", include("steward.accounts.urls")),
     # Sign-in addresses are managed by each organisation's administrator, so
     # allauth's self-service email page is replaced by the account page.

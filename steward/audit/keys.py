@@ -30,6 +30,17 @@ def _new_key() -> bytes:
     )
 
 
+def signing_key_create() -> bool:
+    """Create the signing key of a new installation; False if one exists already."""
+    from steward.core.keyfiles import key_dir, write_key_file
+
+    if (key_dir() / SIGNING_KEY_FILE).exists():
+        return False
+    write_key_file(SIGNING_KEY_FILE, _new_key())
+    signing_key.cache_clear()
+    return True
+
+
 @lru_cache(maxsize=1)
 def signing_key() -> Ed25519PrivateKey:
     pem = read_key_file(SIGNING_KEY_FILE, create=_new_key)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from steward.audit import keys, merkle, notes
 from steward.audit.models import AuditEvent
@@ -192,6 +192,16 @@ def _leaf_rows() -> Iterator[tuple[Any, ...]]:
 
 
 def verify_log(*, progress: Progress | None = None) -> VerifyReport:
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # One REPEATABLE READ snapshot: every check sees the same log, and the
+        # leaf cursor streams instead of being materialised WITH HOLD.
+        with transaction.atomic():
+            connection.cursor().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            return _verify(progress)
+    return _verify(progress)
+
+
+def _verify(progress: Progress | None) -> VerifyReport:
     report = VerifyReport()
     verifier = keys.verifier_key()
     total = AuditEvent.objects.count()

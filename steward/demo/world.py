@@ -34,6 +34,10 @@ from steward.tenancy.roles import OrganizationKind, Role
 SEED = 2026
 DEMO_PASSWORD = "Steward-demo-2026"  # noqa: S105 - published on purpose: demo accounts only
 VMA_COUNT = 20
+PATIENTS = {
+    "Maple Grove Family Practice, P.C.": ("MG", 360, False),
+    "Sunny Hills Pediatrics, LLC": ("SH", 240, True),
+}
 
 
 @dataclass(frozen=True)
@@ -308,4 +312,31 @@ class DemoWorld:
             effective=dt.date(2025, 6, 15),
             ends=None,
         )
+        self.progress("patients")
+        for practice in (maple, sunny):
+            self.patients(practice)
         return self.logins
+
+    def patients(self, practice: Organization) -> None:
+        from steward.demo.patients import PatientFactory
+        from steward.vault.models import Patient
+        from steward.vault.services import patient_create
+
+        prefix, count, pediatric = PATIENTS[practice.legal_name]
+        existing = Patient.objects.for_tenant(practice).count()
+        factory = PatientFactory(
+            seed=SEED + len(prefix) * 31 + ord(prefix[0]),
+            prefix=prefix,
+            time_zone=practice.time_zone,
+            pediatric=pediatric,
+            today=dt.date(2026, 11, 30),
+        )
+        for number, synthetic in enumerate(factory.many(count), start=1):
+            if number <= existing:
+                continue  # already seeded: the factory is replayed to stay deterministic
+            patient_create(
+                tenant=practice,
+                values=synthetic.values,
+                actor=None,
+                last_activity_on=synthetic.last_activity_on,
+            )

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "steward.accounts",
     "steward.tenancy",
     "steward.audit",
+    "steward.vault",
     "steward.api",
     "steward.demo",
 ]
@@ -222,6 +223,8 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STEWARD_KEY_DIR = Path(env_str("STEWARD_KEY_DIR", str(VAR_DIR / "keys"))).resolve()
 # Only development and tests create missing keys; production must restore them.
 STEWARD_KEYS_AUTOCREATE = False
+# Where key-encryption keys come from; a cloud KMS provider implements the same protocol.
+STEWARD_KEY_PROVIDER = env_str("STEWARD_KEY_PROVIDER", "steward.vault.keys.FileKeyProvider")
 
 # --- Audit trail ------------------------------------------------------------------
 # How sealing runs: "thread" (periodically inside each web process), "celery"

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from steward.audit.permissions import AUDIT_READERS
 from steward.tenancy.roles import Capability, Role, role_can
+from steward.vault.views import READERS as RECORDS_READERS
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ NAVIGATION = (
     NavItem("Agreements", "tenancy:agreement-list", capability=Capability.VIEW_AGREEMENTS),
     NavItem("Organisation settings", "tenancy:settings", capability=Capability.MANAGE_SETTINGS),
     NavItem("Audit trail", "audit:event-list", roles=AUDIT_READERS),
+    NavItem("Records & retention", "vault:records", roles=RECORDS_READERS),
     NavItem("Operations admin", "admin:index", roles=frozenset({Role.PLATFORM_OPERATOR})),
     NavItem("My account", "web:account"),
 )

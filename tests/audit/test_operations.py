@@ -78,3 +78,18 @@ def test_in_process_sealer_seals_within_the_bound(
         scheduler.stop_sealer()
     assert not AuditPending.objects.exists()
     assert AuditLeaf.objects.count() == 3
+
+
+def test_a_new_installation_creates_its_signing_key_once(tmp_path: Path, settings: object) -> None:
+    from steward.audit import keys
+
+    settings.STEWARD_KEY_DIR = tmp_path  # type: ignore[attr-defined]
+    settings.STEWARD_KEYS_AUTOCREATE = False  # type: ignore[attr-defined]
+    keys.signing_key.cache_clear()
+    try:
+        with pytest.raises(CommandError, match="missing"):
+            run("key")
+        first = run("key", "--create")
+        assert run("key", "--create") == first  # never replaced
+    finally:
+        keys.signing_key.cache_clear()

@@ -26,7 +26,12 @@ class Command(BaseCommand):
         seal.add_argument("--limit", type=int, default=None, help="events per batch")
         commands.add_parser("verify", help="recompute the log and check every checkpoint")
         commands.add_parser("status", help="sealing lag and the latest checkpoint")
-        commands.add_parser("key", help="print the public verifier key")
+        key = commands.add_parser("key", help="print the public verifier key")
+        key.add_argument(
+            "--create",
+            action="store_true",
+            help="create the signing key of a new installation first",
+        )
         prove = commands.add_parser("prove", help="print an inclusion or consistency proof")
         kinds = prove.add_subparsers(dest="kind", required=True)
         inclusion = kinds.add_parser("inclusion")
@@ -99,6 +104,8 @@ class Command(BaseCommand):
         )
 
     def _key(self, options: dict[str, Any]) -> None:
+        if options["create"] and keys.signing_key_create():
+            self.stderr.write("Created the checkpoint signing key; back up the key directory.")
         self.stdout.write(keys.verifier_key())
 
     def _prove(self, options: dict[str, Any]) -> None:

@@ -27,6 +27,7 @@ class Command(BaseCommand):
             "BPO leadership and teams",
             "virtual medical assistants",
             "business associate agreements",
+            "patients",
         ]
         with (
             command_context("seed_demo"),
