@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -19,6 +21,40 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             and item.get_closest_marker("django_db") is None
         ):
             item.add_marker(pytest.mark.django_db)
+
+
+@pytest.fixture(autouse=True)
+def key_folder(tmp_path: Path, settings: Any) -> Iterator[Path]:
+    """Each test gets its own key directory, so key files never leak between tests."""
+    from steward.audit import keys as audit_keys
+    from steward.vault import keys as vault_keys
+
+    settings.STEWARD_KEY_DIR = tmp_path / "keys"
+    vault_keys.clear_caches()
+    audit_keys.signing_key.cache_clear()
+    yield tmp_path / "keys"
+    vault_keys.clear_caches()
+    audit_keys.signing_key.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_purposes(request: pytest.FixtureRequest) -> None:
+    """The purposes of use a migration creates; a transactional test's flush empties them."""
+    if request.node.get_closest_marker("no_db") is not None:
+        return
+    from steward.access.models import PurposeOfUse
+    from steward.access.purposes import DEFAULT_PURPOSES
+
+    if not PurposeOfUse.objects.exists():
+        for purpose in DEFAULT_PURPOSES:
+            PurposeOfUse.objects.create(
+                code=purpose["code"],
+                name=purpose["name"],
+                description=purpose["description"],
+                fields=list(purpose["fields"]),
+                roles=[str(r) for r in purpose["roles"]],
+                emergency_only=purpose.get("emergency_only", False),
+            )
 
 
 @pytest.fixture

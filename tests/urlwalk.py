@@ -30,6 +30,7 @@ class WalkedUrl:
     path: str
     name: str  # namespaced view name, or "" when the pattern has none
     callback: object
+    route: str = ""  # the pattern as written, converters included
 
 
 def _sample_from_route(route: str) -> str:
@@ -56,16 +57,19 @@ def _sample(pattern: object) -> str:
 
 
 def walk(
-    resolver: URLResolver | None = None, prefix: str = "/", namespace: str = ""
+    resolver: URLResolver | None = None, prefix: str = "/", namespace: str = "", route: str = "/"
 ) -> Iterator[WalkedUrl]:
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         piece = _sample(entry.pattern)
+        raw = str(entry.pattern)
         if isinstance(entry, URLResolver):
             ns = namespace
             if entry.namespace:
                 ns = f"{namespace}{entry.namespace}:"
-            yield from walk(entry, prefix + piece, ns)
+            yield from walk(entry, prefix + piece, ns, route + raw)
         elif isinstance(entry, URLPattern):
             name = f"{namespace}{entry.name}" if entry.name else ""
-            yield WalkedUrl(path=prefix + piece, name=name, callback=entry.callback)
+            yield WalkedUrl(
+                path=prefix + piece, name=name, callback=entry.callback, route=route + raw
+            )

@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import django_auth
 
+from steward.access.api import router as patients_router
 from steward.audit.api import router as audit_router
 from steward.core import context
 
@@ -102,3 +103,4 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 api.add_router("/audit/", audit_router)
+api.add_router("/patients/", patients_router)

@@ -54,6 +54,8 @@ _BY_PREFIX: dict[str, EventCodes] = {
     "agreement.drafted": EventCodes("C", "110113", "110129"),
     "agreement.": EventCodes("U", "110113", "110129"),
     "key.": EventCodes("E", "110113", "110129"),
+    "break-glass.started": EventCodes("E", "110113", "110127"),
+    "break-glass.": EventCodes("E", "110113", None),
     "audit.exported": EventCodes("E", "110106", None),
     "audit.": EventCodes("E", "110100", None),
     "patient.created": EventCodes("C", "110110", None),

@@ -8,6 +8,7 @@ are an index for searching, which ``audit verify`` checks against it.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from functools import cached_property
 from typing import Any
 
@@ -180,3 +181,31 @@ class SealState(models.Model):
 
     def __str__(self) -> str:
         return f"sealer at size {self.tree_size}"
+
+
+class Disclosure(models.Model):
+    """A release of a patient's PHI outside the practice, for the accounting HIPAA §164.528
+    gives patients: date, recipient, what was disclosed, and why. Never edited: a
+    correction is a new entry that says so."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey("tenancy.Organization", on_delete=models.PROTECT, related_name="+")
+    patient_id = models.UUIDField()
+    disclosed_on = models.DateField()
+    recipient_name = models.CharField(max_length=200)
+    recipient_address = models.CharField(max_length=300, blank=True)
+    description = models.CharField(max_length=500, help_text="What information was disclosed.")
+    purpose = models.CharField(max_length=500, help_text="Why, or the legal basis.")
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-disclosed_on", "-recorded_at")
+        indexes = [
+            models.Index(
+                fields=["tenant", "patient_id", "disclosed_on"], name="audit_disclosure_patient"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"disclosure {self.pk} on {self.disclosed_on}"

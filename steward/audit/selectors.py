@@ -134,3 +134,20 @@ def trail_summary(*, organization: Organization, days: int = 30) -> TrailSummary
         break_glass=recent.filter(break_glass=True).count(),
         status=seal_status(),
     )
+
+
+PATIENT_VISIBLE_EVENTS = ("patient.", "break-glass.", "disclosure.")
+
+
+def events_about_patient(*, patient_id: uuid.UUID) -> QuerySet[AuditEvent]:
+    """Accesses to one patient's record, newest first, for the patient's own access log."""
+    about = Q()
+    for prefix in PATIENT_VISIBLE_EVENTS:
+        about |= Q(event__startswith=prefix)
+    return AuditEvent.objects.filter(about, patient_id=patient_id).order_by(
+        "-occurred_us", "-sequence"
+    )
+
+
+def organizations_by_id(ids: set[object]) -> dict[object, Organization]:
+    return {o.pk: o for o in Organization.objects.filter(pk__in={i for i in ids if i})}

@@ -112,3 +112,29 @@ def event_bundle(request: HttpRequest, event_id: str) -> HttpResponse:
             detail={"format": "verification-bundle", "events": 1},
         )
     return _download(bundle, f"audit-event-{event.event_id}.bundle.json")
+
+
+@login_required
+def disclosure_list(request: HttpRequest) -> HttpResponse:
+    """Every disclosure of the practice in the look-back period, by patient id (no PHI)."""
+    from steward.audit import disclosures
+
+    membership = active_membership(request)
+    if membership.role not in ("privacy-officer", "auditor"):
+        raise PermissionDenied(
+            "The accounting of disclosures is for privacy officers and auditors."
+        )
+    entries = disclosures.accounting(tenant=membership.organization)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(disclosures.as_csv(entries), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="disclosures.csv"'
+        return response
+    return render(
+        request,
+        "audit/disclosures.html",
+        {
+            "page": paginate(request, entries),
+            "query": query_without_page(request),
+            "look_back": disclosures.LOOK_BACK_YEARS,
+        },
+    )

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
@@ -331,12 +332,34 @@ class DemoWorld:
             pediatric=pediatric,
             today=dt.date(2026, 11, 30),
         )
+        first = None
         for number, synthetic in enumerate(factory.many(count), start=1):
             if number <= existing:
                 continue  # already seeded: the factory is replayed to stay deterministic
-            patient_create(
+            created = patient_create(
                 tenant=practice,
                 values=synthetic.values,
                 actor=None,
                 last_activity_on=synthetic.last_activity_on,
             )
+            if number == 1:
+                first = (created, synthetic.values)
+        if first is not None:
+            self.portal_patient(practice, *first)
+
+    def portal_patient(self, practice: Organization, patient: Any, values: dict[str, Any]) -> None:
+        """Give the practice's first patient a portal login (patients are offered MFA)."""
+        domain = "maplegrove.demo" if practice.legal_name.startswith("Maple") else "sunnyhills.demo"
+        email = f"patient@{domain}"
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = user_create(
+                email=email,
+                email_verified=True,
+                full_name=f"{values['given_name']} {values['family_name']}",
+            )
+            user.password = self.password_hash
+            user.save(update_fields=["password"])
+        self.member(practice, user, Role.PATIENT)
+        patient.portal_user = user
+        patient.save(update_fields=["portal_user"])

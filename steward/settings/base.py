@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
-from steward.settings.env import env_bool, env_choice, env_int, env_str
+from steward.settings.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # Runtime state that must never be committed: the SQLite file, generated
@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "steward.tenancy",
     "steward.audit",
     "steward.vault",
+    "steward.access",
     "steward.api",
     "steward.demo",
 ]
@@ -247,6 +248,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(STEWARD_AUDIT_SEAL_INTERVAL_SECONDS),
     },
 }
+
+# --- The gate -----------------------------------------------------------------------
+# Roles that may request emergency access; the window; how soon a review is due.
+STEWARD_BREAK_GLASS_ROLES = env_list(
+    "STEWARD_BREAK_GLASS_ROLES", ["practitioner", "supervisor", "privacy-officer"]
+)
+STEWARD_BREAK_GLASS_MINUTES = env_int("STEWARD_BREAK_GLASS_MINUTES", 30, minimum=5, maximum=240)
+STEWARD_BREAK_GLASS_REVIEW_HOURS = env_int("STEWARD_BREAK_GLASS_REVIEW_HOURS", 72, minimum=1)
+# Exports and break-glass need an authentication at most this old.
+STEWARD_REAUTHENTICATION_SECONDS = 300
+# PostgreSQL: the role web processes switch to, which row-level security binds
+# (empty: the connecting role; see docs/deploy.md).
+STEWARD_DB_APP_ROLE = env_str("STEWARD_DB_APP_ROLE", "")
 
 # --- Steward ----------------------------------------------------------------
 # The name of this installation: shown in the header and, later, in the

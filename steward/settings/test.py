@@ -33,3 +33,5 @@ STEWARD_KEYS_AUTOCREATE = True
 STEWARD_KEY_DIR = VAR_DIR / "keys"
 # Tests seal explicitly; no background thread races them.
 STEWARD_AUDIT_SEALER = "off"
+# Browser tests type codes under load; accept the neighbouring 30-second window too.
+MFA_TOTP_TOLERANCE = 1

@@ -7,4 +7,9 @@ class VaultConfig(AppConfig):
     verbose_name = "Patient vault"
 
     def ready(self) -> None:
-        from steward.vault import checks  # noqa: F401 - registers the key checks
+        from steward.vault import (
+            checks,  # noqa: F401 - registers the key checks
+            rules,
+        )
+
+        rules.register_rules()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from steward.core.dbscope import tenant_scope
 from steward.core.events import SecurityEvent, record
 from steward.tenancy.models import Organization
 from steward.vault import blind
@@ -81,7 +82,8 @@ def _pending(rotation: KeyRotation) -> Iterator[uuid.UUID]:
 
 
 def pending_count(rotation: KeyRotation) -> int:
-    return len(list(_pending(rotation)))
+    with tenant_scope([rotation.tenant_id]):
+        return len(list(_pending(rotation)))
 
 
 def _rewrap(patient: Patient, target: int) -> None:
@@ -109,10 +111,11 @@ def _reencrypt(patient: Patient, rotation: KeyRotation) -> None:
 def rotate(rotation: KeyRotation, *, batch: int = 200, progress: Progress | None = None) -> int:
     """Move every pending patient to the rotation's key; returns how many moved."""
     moved = 0
-    pending = list(_pending(rotation))
+    with tenant_scope([rotation.tenant_id]):
+        pending = list(_pending(rotation))
     for start in range(0, len(pending), batch):
         ids = pending[start : start + batch]
-        with transaction.atomic():
+        with tenant_scope([rotation.tenant_id]):
             # Lock in primary-key order: writers lock one row at a time, so no deadlock.
             locked = Patient.objects.select_for_update().filter(pk__in=ids).order_by("pk")
             for patient in locked:
@@ -165,28 +168,29 @@ def rotation_finish(rotation: KeyRotation) -> None:
 def verify_tenant(*, tenant: Organization, progress: Progress | None = None) -> VerifyResult:
     """Open every field of every active patient and re-derive the blind indexes."""
     result = VerifyResult()
-    for patient in (
-        Patient.objects.for_tenant(tenant)
-        .filter(status=PatientStatus.ACTIVE)
-        .iterator(chunk_size=500)
-    ):
-        try:
-            cipher = PatientCipher(patient)
-            values = {
-                name: cipher.open(name, bytes(blob))
-                for name in PATIENT_FIELDS
-                if (blob := getattr(patient, f"enc_{name}")) is not None
-            }
-        except Exception as exc:
-            result.problems.append((str(patient.pk), f"cannot be opened: {exc}"))
-        else:
-            if values.get("mrn") and patient.bi_mrn != blind.digest(
-                "mrn", tenant.pk, values["mrn"]
-            ):
-                result.problems.append((str(patient.pk), "MRN index does not match"))
-        result.checked += 1
-        if progress is not None:
-            progress(1)
+    with tenant_scope([tenant.pk]):
+        for patient in (
+            Patient.objects.for_tenant(tenant)
+            .filter(status=PatientStatus.ACTIVE)
+            .iterator(chunk_size=500)
+        ):
+            try:
+                cipher = PatientCipher(patient)
+                values = {
+                    name: cipher.open(name, bytes(blob))
+                    for name in PATIENT_FIELDS
+                    if (blob := getattr(patient, f"enc_{name}")) is not None
+                }
+            except Exception as exc:
+                result.problems.append((str(patient.pk), f"cannot be opened: {exc}"))
+            else:
+                if values.get("mrn") and patient.bi_mrn != blind.digest(
+                    "mrn", tenant.pk, values["mrn"]
+                ):
+                    result.problems.append((str(patient.pk), "MRN index does not match"))
+            result.checked += 1
+            if progress is not None:
+                progress(1)
     return result
 
 
@@ -195,20 +199,21 @@ def retire_unused(*, tenant: Organization) -> list[int]:
     keys = provider()
     versions = keys.versions(tenant.pk)
     retired = []
-    for version in versions[:-1]:
-        if Patient.objects.for_tenant(tenant).filter(kek_version=version).exists():
-            continue
-        if KeyRotation.objects.filter(tenant=tenant, finished_at__isnull=True).exists():
-            continue
-        keys.retire(tenant.pk, version)
-        record(
-            SecurityEvent(
-                action="key.retired",
-                organization=tenant,
-                entity_type="kek",
-                entity_id=f"{tenant.pk}/v{version}",
-                detail={"kek_version": version},
+    with tenant_scope([tenant.pk]):
+        for version in versions[:-1]:
+            if Patient.objects.for_tenant(tenant).filter(kek_version=version).exists():
+                continue
+            if KeyRotation.objects.filter(tenant=tenant, finished_at__isnull=True).exists():
+                continue
+            keys.retire(tenant.pk, version)
+            record(
+                SecurityEvent(
+                    action="key.retired",
+                    organization=tenant,
+                    entity_type="kek",
+                    entity_id=f"{tenant.pk}/v{version}",
+                    detail={"kek_version": version},
+                )
             )
-        )
-        retired.append(version)
+            retired.append(version)
     return retired

@@ -8,6 +8,7 @@ import uuid
 from django.db.models import QuerySet
 from django.http import Http404
 
+from steward.core.dbscope import tenant_scope
 from steward.tenancy.models import Organization
 from steward.vault import blind
 from steward.vault.envelope import PatientCipher
@@ -91,11 +92,12 @@ def _still_matches(patient: Patient, expected: dict[str, str]) -> bool:
 
 
 def patient_count(*, tenant: Organization) -> dict[str, int]:
-    patients = Patient.objects.for_tenant(tenant)
-    return {
-        "active": patients.filter(status=PatientStatus.ACTIVE).count(),
-        "disposed": patients.filter(status=PatientStatus.DISPOSED).count(),
-    }
+    with tenant_scope([tenant.pk]):
+        patients = Patient.objects.for_tenant(tenant)
+        return {
+            "active": patients.filter(status=PatientStatus.ACTIVE).count(),
+            "disposed": patients.filter(status=PatientStatus.DISPOSED).count(),
+        }
 
 
 def disposal_requests(*, tenant: Organization, status: str = "") -> QuerySet[DisposalRequest]:

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from steward.accounts.models import User
+from steward.core.dbscope import tenant_scope
 from steward.core.events import SecurityEvent, record
 from steward.tenancy.models import Organization
 from steward.tenancy.roles import OrganizationKind
@@ -96,7 +97,7 @@ def patient_create(
     for column, digest in _indexes(tenant.pk, cleaned).items():
         setattr(patient, column, digest)
     try:
-        with transaction.atomic():
+        with tenant_scope([tenant.pk]):
             patient.save(force_insert=True)
             _event(
                 "patient.created", patient, actor, [n for n, v in cleaned.items() if v is not None]
@@ -110,7 +111,7 @@ def patient_update(*, patient: Patient, changes: dict[str, Any], actor: User | N
     """Change some fields; the row is locked so a key rotation cannot interleave."""
     cleaned = clean_values(changes, creating=False)
     try:
-        with transaction.atomic():
+        with tenant_scope([patient.tenant_id]):
             locked = Patient.objects.select_for_update().get(pk=patient.pk)
             if locked.is_disposed:
                 raise PatientDisposed(f"{locked} has been disposed of.")
@@ -183,7 +184,7 @@ def patient_dispose(
     Copies of the old wrapped key survive only in database backups; rotating
     the tenant's KEK and retiring the old version makes those useless too.
     """
-    with transaction.atomic():
+    with tenant_scope([patient.tenant_id]):
         locked = Patient.objects.select_for_update().get(pk=patient.pk)
         if locked.is_disposed:
             raise PatientDisposed(f"{locked} has been disposed of already.")
@@ -221,7 +222,7 @@ def disposal_request_create(
     if patient.is_disposed:
         raise ValidationError("This record has been disposed of already.")
     try:
-        with transaction.atomic():
+        with tenant_scope([patient.tenant_id]):
             request = DisposalRequest.objects.create(
                 tenant=patient.tenant,
                 patient=patient,
@@ -242,7 +243,7 @@ def disposal_request_decide(
         raise ValidationError("This request has been decided already.")
     if request.requested_by_id == decided_by.pk:
         raise ValidationError("Someone other than the requester must decide.")
-    with transaction.atomic():
+    with tenant_scope([request.tenant_id]):
         request.status = (
             DisposalRequestStatus.APPROVED if approve else DisposalRequestStatus.REJECTED
         )
@@ -269,11 +270,12 @@ def expired_patients(*, tenant: Organization, today: dt.date | None = None) -> l
         cutoff = day.replace(year=day.year - policy.years_after_last_activity)
     except ValueError:  # 29 February
         cutoff = day.replace(month=2, day=28, year=day.year - policy.years_after_last_activity)
-    return list(
-        Patient.objects.for_tenant(tenant)
-        .filter(status=PatientStatus.ACTIVE, last_activity_on__lt=cutoff)
-        .order_by("pk")
-    )
+    with tenant_scope([tenant.pk]):
+        return list(
+            Patient.objects.for_tenant(tenant)
+            .filter(status=PatientStatus.ACTIVE, last_activity_on__lt=cutoff)
+            .order_by("pk")
+        )
 
 
 def dispose_expired(

@@ -8,10 +8,12 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.http import HttpRequest
 
+from steward.access import selectors as access_selectors
 from steward.audit import selectors as audit_selectors
 from steward.audit.permissions import AUDIT_READERS
 from steward.tenancy import selectors
-from steward.tenancy.roles import Capability, Role, role_can
+from steward.tenancy.roles import Capability, OrganizationKind, Role, role_can
+from steward.vault import selectors as vault_selectors
 
 
 def _bars(pairs: list[tuple[str, int]]) -> list[dict[str, Any]]:
@@ -51,6 +53,15 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
         summary = audit_selectors.trail_summary(organization=organization)
         context["trail"] = summary
         context["trail_bars"] = _bars(summary.by_outcome)
+    if role == Role.PRIVACY_OFFICER:
+        report = access_selectors.review_report(tenant=organization)
+        context["reviews"] = {
+            "open": len(report["open"]),
+            "overdue": len(report["overdue"]),
+            "corrective": len(report["corrective_actions"]),
+        }
+    if organization.kind == OrganizationKind.COVERED_ENTITY and role != Role.PATIENT:
+        context["patients"] = vault_selectors.patient_count(tenant=organization)
     if role == Role.SUPERVISOR:
         teams = list(selectors.teams_supervised_by(organization=organization, user=user))  # type: ignore[arg-type]
         context["supervised_teams"] = [

@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+from steward.access.purposes import ROLE_ACTIONS
 from steward.audit.permissions import AUDIT_READERS
-from steward.tenancy.roles import Capability, Role, role_can
+from steward.tenancy.roles import STAFF_ROLES, Capability, Role, role_can
 from steward.vault.views import READERS as RECORDS_READERS
+
+PATIENT_WORKERS = frozenset(role for role in ROLE_ACTIONS if role != Role.PATIENT)
+PURPOSE_READERS = frozenset(STAFF_ROLES - {Role.PLATFORM_OPERATOR})
 
 
 @dataclass(frozen=True)
@@ -22,12 +26,18 @@ class NavItem:
 
 NAVIGATION = (
     NavItem("Dashboard", "web:dashboard"),
+    NavItem("Patients", "access:search", roles=PATIENT_WORKERS),
+    NavItem("My record", "portal:record", roles=frozenset({Role.PATIENT})),
+    NavItem("Who looked at my record", "portal:access-log", roles=frozenset({Role.PATIENT})),
     NavItem("Members", "tenancy:member-list", capability=Capability.VIEW_MEMBERS),
     NavItem("Teams", "tenancy:team-list", capability=Capability.VIEW_TEAMS),
     NavItem("Agreements", "tenancy:agreement-list", capability=Capability.VIEW_AGREEMENTS),
     NavItem("Organisation settings", "tenancy:settings", capability=Capability.MANAGE_SETTINGS),
     NavItem("Audit trail", "audit:event-list", roles=AUDIT_READERS),
     NavItem("Records & retention", "vault:records", roles=RECORDS_READERS),
+    NavItem("Emergency access reviews", "access:reviews", roles=frozenset({Role.PRIVACY_OFFICER})),
+    NavItem("Disclosures", "audit:disclosures", roles=frozenset({Role.PRIVACY_OFFICER})),
+    NavItem("Purposes of use", "access:purposes", roles=PURPOSE_READERS),
     NavItem("Operations admin", "admin:index", roles=frozenset({Role.PLATFORM_OPERATOR})),
     NavItem("My account", "web:account"),
 )

@@ -40,3 +40,25 @@ def test_keys_are_never_overwritten(key_dir: Path) -> None:
     with pytest.raises(keyfiles.KeyFileError, match="never overwritten"):
         keyfiles.write_key_file("k", b"two")
     assert (key_dir / "k").read_bytes() == b"one"
+
+
+def test_concurrent_creators_agree_on_one_key(key_dir: Path) -> None:
+    import os
+    import threading
+
+    results: list[bytes] = []
+    errors: list[BaseException] = []
+
+    def create() -> None:
+        try:
+            results.append(keyfiles.read_key_file("shared", create=lambda: os.urandom(32)))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=create) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(results)) == 1

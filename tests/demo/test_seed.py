@@ -27,7 +27,11 @@ def test_seed_builds_a_coherent_world_once() -> None:
     assert all(a.in_force() for a in agreements)
     zones = set(agreements.values_list("covered_entity__time_zone", flat=True))
     assert zones == {"America/New_York", "America/Los_Angeles"}
-    staff = User.objects.filter(memberships__is_active=True).distinct()
+    staff = (
+        User.objects.filter(memberships__is_active=True)
+        .exclude(memberships__role=Role.PATIENT)
+        .distinct()
+    )
     enrolled = set(Authenticator.objects.filter(type="totp").values_list("user_id", flat=True))
     assert all(user.pk in enrolled for user in staff)
     for team in Team.objects.all():
@@ -54,3 +58,15 @@ def test_demo_tools_refuse_outside_development(settings: object) -> None:
 def test_demo_code_for_unknown_address_is_a_clear_error() -> None:
     with pytest.raises(CommandError, match="No account"):
         call_command("demo_code", "nobody@example.test")
+
+
+def test_each_practice_has_a_portal_patient() -> None:
+    from steward.vault.models import Patient
+
+    call_command("seed_demo", stdout=StringIO(), verbosity=0)
+    linked = Patient.objects.filter(portal_user__isnull=False).select_related("portal_user")
+    assert sorted(p.portal_user.email for p in linked) == [
+        "patient@maplegrove.demo",
+        "patient@sunnyhills.demo",
+    ]
+    assert Patient.objects.count() == 600

@@ -83,13 +83,18 @@ def test_new_staff_member_is_forced_through_totp_enrolment(page: object) -> None
             assert page.url.endswith("/accounts/2fa/totp/activate/")  # type: ignore[attr-defined]
 
     page.goto("/accounts/2fa/totp/activate/")  # type: ignore[attr-defined]
-    secret = page.locator("#authenticator_secret").input_value()  # type: ignore[attr-defined]
-    period = int(time.time()) // 30
-    if 30 - int(time.time()) % 30 < 4:
-        time.sleep(5)
-        period = int(time.time()) // 30
-    page.get_by_label("Authenticator code").fill(format_hotp_value(hotp_value(secret, period)))  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Activate").click()  # type: ignore[attr-defined]
+    # The activation page makes a new secret each time it is served. Chromium sometimes
+    # re-sends a navigation on a fresh connection to the test server, so the page shown may
+    # be one secret behind the session; after a refused code the page shows the session's
+    # own secret, exactly as a person would re-scan it.
+    for _attempt in range(2):
+        secret = page.locator("#authenticator_secret").input_value()  # type: ignore[attr-defined]
+        code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+        page.get_by_label("Authenticator code").fill(code)  # type: ignore[attr-defined]
+        with page.expect_navigation():  # type: ignore[attr-defined]
+            page.get_by_role("button", name="Activate").click()  # type: ignore[attr-defined]
+        if "/2fa/totp/activate/" not in page.url:  # type: ignore[attr-defined]
+            break
     page.wait_for_load_state()  # type: ignore[attr-defined]
     screenshot(page, "05-after-enrolment")
     page.goto("/dashboard/")  # type: ignore[attr-defined]

@@ -1,27 +1,15 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from steward.vault import keys
 from steward.vault.models import Patient
 from steward.vault.services import patient_create
 from tests.personas import Tenant
 
 _numbers = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def key_folder(tmp_path: Path, settings: Any) -> Iterator[Path]:
-    """Each test gets its own key directory, so key files never leak between tests."""
-    settings.STEWARD_KEY_DIR = tmp_path / "keys"
-    keys.clear_caches()
-    yield tmp_path / "keys"
-    keys.clear_caches()
 
 
 def values(**overrides: Any) -> dict[str, Any]:

@@ -60,7 +60,7 @@ def test_supervisor_dashboard_lists_their_team(client: Client, tenant_a: Tenant)
 def test_navigation_follows_the_role(client: Client, tenant_a: Tenant) -> None:
     sign_in(client, tenant_a.vma)
     labels = [item["label"] for item in client.get(reverse("web:dashboard")).context["navigation"]]
-    assert labels == ["Dashboard", "Teams", "My account"]
+    assert labels == ["Dashboard", "Patients", "Teams", "Purposes of use", "My account"]
     sign_in(client, tenant_a.client_admin)
     labels = [item["label"] for item in client.get(reverse("web:dashboard")).context["navigation"]]
     assert "Members" in labels

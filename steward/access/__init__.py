@@ -1,0 +1,1 @@
+"""The gate: every read or change of patient data is decided, scoped and recorded here."""
