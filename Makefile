@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck imports migrations-check pytest browser clean
+.PHONY: run test lint typecheck imports migrations-check pytest browser pdf-libs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 ## run: install, migrate the embedded SQLite database, seed demo data, serve on :8000
-run: $(STAMP)
+run: $(STAMP) pdf-libs
 	$(BIN)/steward migrate --noinput
 	$(BIN)/steward seed_demo
 	$(BIN)/steward runserver 127.0.0.1:8000
@@ -48,6 +48,15 @@ browser:
 	  else \
 	    echo "Browser tests need Debian's chromium: run 'sudo apt-get install chromium'." >&2; \
 	    exit 1; \
+	  fi; }
+
+# PDF reports (WeasyPrint) need Debian's pango; install it when missing and we may.
+pdf-libs:
+	@ldconfig -p 2>/dev/null | grep -q libpangoft2 || { \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0; \
+	  else \
+	    echo "Note: PDF reports need Debian's pango: sudo apt-get install libpangoft2-1.0-0" >&2; \
 	  fi; }
 
 clean:
