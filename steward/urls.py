@@ -12,7 +12,9 @@ urlpatterns = [
     path("audit/", include("steward.audit.urls")),
     path("records/", include("steward.vault.urls")),
     path("patients/", include("steward.access.urls")),
+    path("portal/privacy/", include("steward.consent.portal_urls")),
     path("portal/", include("steward.access.portal_urls")),
+    path("consent/", include("steward.consent.urls")),
     path("accounts/", include("steward.accounts.urls")),
     # Sign-in addresses are managed by each organisation's administrator, so
     # allauth's self-service email page is replaced by the account page.

@@ -17,6 +17,7 @@ from steward.access import display, gate
 from steward.access.registry import gated
 from steward.access.subject import subject_from_request
 from steward.audit import disclosures
+from steward.core.pdf import PdfUnavailable, html_to_pdf
 from steward.tenancy.permissions import active_membership
 from steward.tenancy.roles import Role
 
@@ -91,8 +92,8 @@ def patient_disclosures(request: HttpRequest, patient_id: str) -> HttpResponse:
         return response
     if download == "pdf":
         try:
-            pdf = disclosures.as_pdf(render_to_string("access/disclosures_pdf.html", context))
-        except RuntimeError as exc:
+            pdf = html_to_pdf(render_to_string("access/disclosures_pdf.html", context))
+        except PdfUnavailable as exc:
             messages.error(request, str(exc))
             return redirect("access:disclosures", patient_id=patient.pk)
         response = HttpResponse(pdf, content_type="application/pdf")

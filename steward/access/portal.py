@@ -20,7 +20,7 @@ from steward.tenancy.roles import Role
 from steward.vault.models import Patient
 
 
-def _my_patient(request: HttpRequest) -> Patient:
+def my_patient(request: HttpRequest) -> Patient:
     membership = active_membership(request)
     if membership.role != Role.PATIENT:
         raise PermissionDenied("The portal is for patients.")
@@ -40,7 +40,7 @@ def _my_patient(request: HttpRequest) -> Patient:
 def my_record(request: HttpRequest) -> HttpResponse:
     from steward.access.views import denied
 
-    patient = _my_patient(request)
+    patient = my_patient(request)
     try:
         reading = gate.read(
             subject=subject_from_request(request),
@@ -58,7 +58,7 @@ def my_record(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_access_log(request: HttpRequest) -> HttpResponse:
-    patient = _my_patient(request)
+    patient = my_patient(request)
     events = audit_selectors.events_about_patient(patient_id=patient.pk)
     page = paginate(request, events)
     entries = audit_selectors.with_actors(list(page.object_list))
@@ -95,7 +95,7 @@ def _who(event: object) -> str:
 @login_required
 def my_access_log_bundle(request: HttpRequest) -> HttpResponse:
     """Every sealed access to my record, with proofs anyone can check with steward-verify."""
-    patient = _my_patient(request)
+    patient = my_patient(request)
     events = audit_selectors.events_about_patient(patient_id=patient.pk)[:5000]
     try:
         bundle = proofs.bundle_for(list(events))

@@ -34,10 +34,17 @@ DEFAULT_PURPOSES = [
         "roles": [Role.VMA, Role.SUPERVISOR, Role.CLIENT_ADMIN, Role.PRACTITIONER],
     },
     {
-        "code": "reminders",
-        "name": "Appointment reminders",
-        "description": "Sending reminders by the patient's chosen channel.",
-        "fields": ["given_name", "preferred_name", "pronouns", *_CONTACT, *_LANGUAGE],
+        "code": "reminders-sms",
+        "name": "Reminders by SMS",
+        "description": "Text-message reminders of appointments and tasks.",
+        "fields": ["given_name", "preferred_name", "phone", "preferred_language"],
+        "roles": [Role.VMA, Role.SUPERVISOR],
+    },
+    {
+        "code": "reminders-email",
+        "name": "Reminders by email",
+        "description": "Email reminders of appointments and tasks.",
+        "fields": ["given_name", "preferred_name", "email", "preferred_language"],
         "roles": [Role.VMA, Role.SUPERVISOR],
     },
     {
@@ -81,6 +88,30 @@ DEFAULT_PURPOSES = [
         "description": "The patient reading their own record (HIPAA right of access).",
         "fields": list(ALL_FIELDS),
         "roles": [Role.PATIENT],
+    },
+    {
+        "code": "vendor-processing",
+        "name": "Processing by the outsourcing vendor",
+        "description": "The practice's business associate (a BPO whose assistants work "
+        "remotely) handles the record under a business associate agreement.",
+        "fields": [],
+        "roles": [],
+    },
+    {
+        "code": "fairness-analytics",
+        "name": "Quality and fairness analytics",
+        "description": "De-identified analysis of how patients of different groups are served.",
+        "fields": [
+            "date_of_birth",
+            "sex_at_birth",
+            "gender_identity",
+            "race",
+            "ethnicity",
+            "preferred_language",
+            "interpreter_needed",
+            "disability",
+        ],
+        "roles": [],
     },
     {
         "code": "emergency-access",

@@ -20,6 +20,7 @@ from steward.access.purposes import DEFAULT_PURPOSE_FOR_ROLE, ROLE_ACTIONS
 from steward.access.registry import gated
 from steward.access.subject import subject_from_request
 from steward.accounts.mfa import recently_authenticated
+from steward.core.forms import errors_to_form
 from steward.tenancy.permissions import active_membership
 from steward.tenancy.roles import OrganizationKind, Role
 
@@ -155,7 +156,7 @@ def patient_edit(request: HttpRequest, patient_id: str) -> HttpResponse:
         except gate.AccessDenied as error:
             return denied(request, error)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "The record is updated.")
             return redirect(_detail_url(patient_id, purpose))
@@ -189,7 +190,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
         except gate.AccessDenied as error:
             return denied(request, error)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "The patient is registered.")
             return redirect(_detail_url(patient.pk, "registration"))
@@ -229,7 +230,7 @@ def break_glass(request: HttpRequest, patient_id: str) -> HttpResponse:
         except gate.AccessDenied as error:
             return denied(request, error)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.warning(
                 request,
@@ -260,7 +261,7 @@ def review_detail(request: HttpRequest, review_id: str) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "The review is closed.")
             return redirect("access:reviews")
@@ -289,17 +290,3 @@ def _reauthenticate(request: HttpRequest) -> HttpResponse:
     return redirect(
         f"{reverse('account_reauthenticate')}?{urlencode({'next': request.get_full_path()})}"
     )
-
-
-def _errors_to_form(form: object, exc: ValidationError) -> None:
-    fields = getattr(form, "fields", {})
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            target = (
-                name
-                if name in fields
-                else next((f for f in fields if f.startswith(f"{name}__")), None)
-            )
-            form.add_error(target, errors)  # type: ignore[attr-defined]
-    else:
-        form.add_error(None, exc)  # type: ignore[attr-defined]

@@ -66,6 +66,13 @@ _BY_PREFIX: dict[str, EventCodes] = {
     "patient.": EventCodes("U", "110110", None),
     "vault.": EventCodes("E", "110113", None),
     "disclosure.": EventCodes("C", "110106", None),
+    "notice.published": EventCodes("C", "110100", None),
+    "notice.": EventCodes("C", "110110", None),
+    "consent.policy-changed": EventCodes("U", "110113", "110129"),
+    "consent.campaign-started": EventCodes("E", "110100", None),
+    "consent.": EventCodes("U", "110110", None),
+    "restriction.": EventCodes("U", "110110", None),
+    "communication.": EventCodes("E", "110100", None),
 }
 
 

@@ -107,15 +107,3 @@ def as_csv(disclosures: Any) -> str:
             )
         )
     return buffer.getvalue()
-
-
-def as_pdf(html: str) -> bytes:
-    """Render the accounting page as PDF (WeasyPrint; needs the pango library)."""
-    try:
-        from weasyprint import HTML
-    except OSError as exc:  # the pango library is missing
-        raise RuntimeError(
-            "PDF export needs the pango library: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
-        ) from exc
-    pdf: bytes = HTML(string=html).write_pdf()
-    return pdf

@@ -209,6 +209,7 @@ class DemoWorld:
             operator.save(update_fields=["is_staff", "is_superuser"])
         self.member(platform, operator, Role.PLATFORM_OPERATOR)
         admins = {}
+        privacy_officers = {}
         for practice, domain, staff in (
             (
                 maple,
@@ -236,6 +237,8 @@ class DemoWorld:
                 self.member(practice, user, role)
                 if role == Role.CLIENT_ADMIN:
                     admins[practice.pk] = user
+                if role == Role.PRIVACY_OFFICER:
+                    privacy_officers[practice.pk] = user
 
         self.progress("BPO leadership and teams")
         domain = "bayanihan.demo"
@@ -316,6 +319,17 @@ class DemoWorld:
         self.progress("patients")
         for practice in (maple, sunny):
             self.patients(practice)
+        self.progress("notices and consents")
+        from steward.demo.consents import seed_consents, seed_material_change
+
+        for offset, practice in enumerate((maple, sunny)):
+            seed_consents(
+                practice,
+                privacy_officer=privacy_officers[practice.pk],
+                vendor=bpo,
+                seed=SEED + offset,
+            )
+        seed_material_change(maple, privacy_officer=privacy_officers[maple.pk], seed=SEED)
         return self.logins
 
     def patients(self, practice: Organization) -> None:

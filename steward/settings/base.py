@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "steward.audit",
     "steward.vault",
     "steward.access",
+    "steward.consent",
     "steward.api",
     "steward.demo",
 ]
@@ -268,6 +269,13 @@ STEWARD_DB_APP_ROLE = env_str("STEWARD_DB_APP_ROLE", "")
 STEWARD_INSTALLATION_NAME = env_str("STEWARD_INSTALLATION_NAME", "steward.local")
 # `seed_demo` and `demo_code` only work where this is on (development).
 STEWARD_DEMO_TOOLS = env_bool("STEWARD_DEMO_TOOLS", False)
+
+# Where people reach this installation: links in emails, consent receipts' policy URL.
+STEWARD_PUBLIC_URL = env_str("STEWARD_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# After a material notice change, older consents stay valid this long (re-consent window).
+STEWARD_RECONSENT_GRACE_DAYS = env_int("STEWARD_RECONSENT_GRACE_DAYS", 30, minimum=0, maximum=365)
+# How text messages leave Steward (the console backend prints a redacted line).
+STEWARD_SMS_BACKEND = env_str("STEWARD_SMS_BACKEND", "steward.core.sms.ConsoleBackend")
 
 LOGGING = {
     "version": 1,

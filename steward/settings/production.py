@@ -42,3 +42,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+
+# Links in emails and receipts must point at the real site, so production names it.
+STEWARD_PUBLIC_URL = env_str("STEWARD_PUBLIC_URL").rstrip("/")
+# Text messages need a real gateway; there is no default that would print them.
+STEWARD_SMS_BACKEND = env_str("STEWARD_SMS_BACKEND")

@@ -35,3 +35,5 @@ STEWARD_KEY_DIR = VAR_DIR / "keys"
 STEWARD_AUDIT_SEALER = "off"
 # Browser tests type codes under load; accept the neighbouring 30-second window too.
 MFA_TOTP_TOLERANCE = 1
+STEWARD_SMS_BACKEND = "steward.core.sms.LocmemBackend"
+STEWARD_PUBLIC_URL = "https://steward.example.test"

@@ -9,19 +9,9 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from steward.accounts.invitations import invitation_link_builder
+from steward.core.admin import ReadOnlyAdmin
 from steward.tenancy import services
 from steward.tenancy.models import BusinessAssociateAgreement, Membership, Organization, Team
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Organization)

@@ -13,22 +13,13 @@ from django.views.decorators.http import require_POST
 
 from steward.accounts.invitations import invitation_link_builder
 from steward.core.events import SecurityEvent, record
+from steward.core.forms import errors_to_form
 from steward.core.pagination import paginate, query_without_page
 from steward.tenancy import forms, selectors, services
 from steward.tenancy.middleware import ACTIVE_MEMBERSHIP_KEY
 from steward.tenancy.models import BusinessAssociateAgreement
 from steward.tenancy.permissions import active_organization, can, require_capability
 from steward.tenancy.roles import Capability
-
-
-def _form_errors(form: object, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, per field where it names one."""
-    fields = getattr(form, "fields", {})
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in fields else None, errors)  # type: ignore[attr-defined]
-    else:
-        form.add_error(None, exc)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -112,7 +103,7 @@ def member_invite(request: HttpRequest) -> HttpResponse:
                 invitation_url=invitation_link_builder(request),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, f"{membership.user.full_name} is invited.")
             return redirect("tenancy:member-detail", membership_id=membership.pk)
@@ -152,7 +143,7 @@ def member_detail(request: HttpRequest, membership_id: str) -> HttpResponse:
                     valid_until=change_form.valid_until_moment(),
                 )
             except ValidationError as exc:
-                _form_errors(change_form, exc)
+                errors_to_form(change_form, exc)
             else:
                 messages.success(request, "The membership is updated.")
                 return redirect("tenancy:member-detail", membership_id=membership.pk)
@@ -202,7 +193,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
                     **form.cleaned_data,
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, f"Team “{team.name}” is created.")
                 return redirect("tenancy:team-list")
@@ -236,7 +227,7 @@ def team_detail(request: HttpRequest, team_id: str) -> HttpResponse:
             try:
                 services.team_update(team=team, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
             except ValidationError as exc:
-                _form_errors(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, "The team is updated.")
                 return redirect("tenancy:team-detail", team_id=team.pk)
@@ -275,7 +266,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
                     **form.cleaned_data,
                 )
             except ValidationError as exc:
-                _form_errors(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(
                     request, "The draft agreement is saved. Attach the signed PDF and activate it."
@@ -322,7 +313,7 @@ def agreement_detail(request: HttpRequest, agreement_id: str) -> HttpResponse:
         except ValidationError as exc:
             target = document_form if action == "document" else terminate_form
             if action in ("document", "terminate"):
-                _form_errors(target, exc)
+                errors_to_form(target, exc)
             else:
                 error = " ".join(exc.messages)
         else:
@@ -414,7 +405,7 @@ def organization_settings(request: HttpRequest) -> HttpResponse:
                 **form.changes(),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "The settings are saved.")
             return redirect("tenancy:settings")

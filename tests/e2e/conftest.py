@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+from tests.factories import PASSWORD
+from tests.personas import TOTP_SECRET
 
 # Playwright's sync API keeps an event loop in this thread; the ORM calls the
 # tests make between browser steps are still synchronous and safe.
@@ -56,3 +61,16 @@ def page(browser: object, live_server: object) -> Iterator[object]:
 def screenshot(page: object, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def sign_in(page: object, email: str, *, totp: bool = True) -> None:
+    """Sign in through the real pages; staff then enter their current authenticator code."""
+    page.goto("/accounts/login/")  # type: ignore[attr-defined]
+    page.get_by_label("Email").fill(email)  # type: ignore[attr-defined]
+    page.get_by_label("Password").fill(PASSWORD)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+    if totp:
+        code = format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+        page.get_by_label("Code").fill(code)  # type: ignore[attr-defined]
+        page.get_by_role("button", name="Sign In").click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/dashboard/")  # type: ignore[attr-defined]

@@ -3,30 +3,15 @@ record; the privacy officer is told and closes the review."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 from steward.access.models import BreakGlassReview, ReviewStatus
 from steward.vault.services import patient_create
-from tests.e2e.conftest import screenshot
-from tests.factories import PASSWORD
-from tests.personas import TOTP_SECRET, build_tenant
+from tests.e2e.conftest import screenshot, sign_in
+from tests.personas import build_tenant
 from tests.vault.conftest import values
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: object, email: str) -> None:
-    page.goto("/accounts/login/")  # type: ignore[attr-defined]
-    page.get_by_label("Email").fill(email)  # type: ignore[attr-defined]
-    page.get_by_label("Password").fill(PASSWORD)  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-    code = format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
-    page.get_by_label("Code").fill(code)  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Sign In").click()  # type: ignore[attr-defined]
-    page.wait_for_url("**/dashboard/")  # type: ignore[attr-defined]
 
 
 def test_supervisor_breaks_glass_and_privacy_officer_reviews(

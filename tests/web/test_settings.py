@@ -18,6 +18,8 @@ PRODUCTION_ENV = {
     "STEWARD_MFA_SECRET_KEY": "mfa-" + "Z9y8X7w6V5" * 3,
     "ALLOWED_HOSTS": "steward.example.org",
     "DATABASE_URL": "sqlite:////tmp/steward-deploy-check.sqlite3",
+    "STEWARD_PUBLIC_URL": "https://steward.example.org",
+    "STEWARD_SMS_BACKEND": "steward.core.sms.LocmemBackend",
 }
 
 

@@ -28,6 +28,7 @@ class Command(BaseCommand):
             "virtual medical assistants",
             "business associate agreements",
             "patients",
+            "notices and consents",
         ]
         with (
             command_context("seed_demo"),
