@@ -73,6 +73,7 @@ _BY_PREFIX: dict[str, EventCodes] = {
     "consent.": EventCodes("U", "110110", None),
     "restriction.": EventCodes("U", "110110", None),
     "communication.": EventCodes("E", "110100", None),
+    "catalog.": EventCodes("U", "110100", None),
 }
 
 

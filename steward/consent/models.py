@@ -8,36 +8,14 @@ them read-only.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from steward.access.models import PurposeOfUse
-from steward.core.models import PublicIdModel
+from steward.core.models import Immutable, PublicIdModel
 from steward.tenancy.models import Organization
 from steward.vault.models import Patient
-
-
-class Immutable(models.Model):
-    """A row that is written once: an update or delete is a programming error."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ImmutableRecordError(f"{type(self).__name__} rows are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ImmutableRecordError(f"{type(self).__name__} rows are never deleted.")
-
-
-class ImmutableRecordError(RuntimeError):
-    pass
-
 
 NOTICE_SECTIONS = (
     ("collection", "What we collect and how"),

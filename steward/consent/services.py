@@ -94,18 +94,14 @@ def notice_publish(
 
 def _affected_patients(tenant: Organization, version: int) -> list[Any]:
     """Patients whose choice in force for some purpose is a grant under an older notice."""
-    latest: dict[tuple[Any, str], tuple[str, int]] = {}
-    records = (
-        ConsentRecord.objects.filter(tenant=tenant, provision=Provision.CONSENT)
-        .order_by("created_at", "id")
-        .values_list("patient_id", "purpose_id", "decision", "notice__version")
-    )
-    for patient_id, purpose_id, decision, notice_version in records.iterator(chunk_size=2000):
-        latest[(patient_id, purpose_id)] = (decision, notice_version)
+    from steward.consent.selectors import latest_decisions
+
     return sorted(
         {
             patient_id
-            for (patient_id, _purpose), (decision, notice_version) in latest.items()
+            for (patient_id, _purpose), (decision, notice_version) in latest_decisions(
+                tenant
+            ).items()
             if decision == Decision.GRANTED and notice_version < version
         },
         key=str,

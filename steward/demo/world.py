@@ -319,18 +319,36 @@ class DemoWorld:
         self.progress("patients")
         for practice in (maple, sunny):
             self.patients(practice)
-        self.progress("notices and consents")
+        self.transparency(
+            (maple, sunny), vendor=bpo, admins=admins, privacy_officers=privacy_officers
+        )
+        return self.logins
+
+    def transparency(
+        self,
+        practices: tuple[Organization, Organization],
+        *,
+        vendor: Organization,
+        admins: dict[Any, User],
+        privacy_officers: dict[Any, User],
+    ) -> None:
+        """Notices, patients' choices and a re-consent campaign; the service catalogues."""
+        from steward.demo.catalogue import seed_catalogue
         from steward.demo.consents import seed_consents, seed_material_change
 
-        for offset, practice in enumerate((maple, sunny)):
+        maple, sunny = practices
+        self.progress("notices and consents")
+        for offset, practice in enumerate(practices):
             seed_consents(
                 practice,
                 privacy_officer=privacy_officers[practice.pk],
-                vendor=bpo,
+                vendor=vendor,
                 seed=SEED + offset,
             )
         seed_material_change(maple, privacy_officer=privacy_officers[maple.pk], seed=SEED)
-        return self.logins
+        self.progress("service catalogues")
+        seed_catalogue(maple, admin=admins[maple.pk], languages=["English", "Spanish", "Tagalog"])
+        seed_catalogue(sunny, admin=admins[sunny.pk], languages=["English", "Spanish"])
 
     def patients(self, practice: Organization) -> None:
         from steward.demo.patients import PatientFactory

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "steward.vault",
     "steward.access",
     "steward.consent",
+    "steward.catalog",
     "steward.api",
     "steward.demo",
 ]

@@ -11,6 +11,8 @@ from django.http import HttpRequest
 from steward.access import selectors as access_selectors
 from steward.audit import selectors as audit_selectors
 from steward.audit.permissions import AUDIT_READERS
+from steward.consent import selectors as consent_selectors
+from steward.consent.views import CAMPAIGN_READERS
 from steward.tenancy import selectors
 from steward.tenancy.roles import Capability, OrganizationKind, Role, role_can
 from steward.vault import selectors as vault_selectors
@@ -60,6 +62,11 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
             "overdue": len(report["overdue"]),
             "corrective": len(report["corrective_actions"]),
         }
+    if role in CAMPAIGN_READERS and organization.kind == OrganizationKind.COVERED_ENTITY:
+        consents = consent_selectors.summary(organization)
+        context["consents"] = consents
+        context["consent_bars"] = _bars(consents["granted"])
+        context["refusal_bars"] = _bars(consents["refused"])
     if organization.kind == OrganizationKind.COVERED_ENTITY and role != Role.PATIENT:
         context["patients"] = vault_selectors.patient_count(tenant=organization)
     if role == Role.SUPERVISOR:

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from steward.access.purposes import ROLE_ACTIONS
 from steward.audit.permissions import AUDIT_READERS
+from steward.catalog import views as catalog_views
 from steward.consent import views as consent_views
 from steward.tenancy.roles import STAFF_ROLES, Capability, Role, role_can
 from steward.vault.views import READERS as RECORDS_READERS
@@ -31,6 +32,7 @@ NAVIGATION = (
     NavItem("My record", "portal:record", roles=frozenset({Role.PATIENT})),
     NavItem("Who looked at my record", "portal:access-log", roles=frozenset({Role.PATIENT})),
     NavItem("My privacy choices", "privacy:home", roles=frozenset({Role.PATIENT})),
+    NavItem("Our services", "patient-services:home", roles=frozenset({Role.PATIENT})),
     NavItem("Members", "tenancy:member-list", capability=Capability.VIEW_MEMBERS),
     NavItem("Teams", "tenancy:team-list", capability=Capability.VIEW_TEAMS),
     NavItem("Agreements", "tenancy:agreement-list", capability=Capability.VIEW_AGREEMENTS),
@@ -43,6 +45,7 @@ NAVIGATION = (
     NavItem("Privacy notices", "consent:notices", roles=consent_views.NOTICE_READERS),
     NavItem("Consent policy", "consent:policies", roles=consent_views.NOTICE_READERS),
     NavItem("Messages to patients", "consent:messages", roles=consent_views.CAMPAIGN_READERS),
+    NavItem("Service catalogue", "catalog:home", roles=catalog_views.READERS),
     NavItem("Operations admin", "admin:index", roles=frozenset({Role.PLATFORM_OPERATOR})),
     NavItem("My account", "web:account"),
 )

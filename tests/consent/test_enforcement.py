@@ -17,12 +17,12 @@ from steward.consent.models import (
     ConsentMethod,
     ConsentRecord,
     Decision,
-    ImmutableRecordError,
     Notice,
     Provision,
     ReconsentCampaign,
     RecordedAs,
 )
+from steward.core.models import ImmutableRecordError
 from steward.vault.models import Patient
 from tests.consent.conftest import choose, publish, subject_for
 from tests.personas import Tenant

@@ -284,3 +284,18 @@ class TestPublic:
     ) -> None:
         assert client.get(f"/consent/public/{tenant_a.practice.pk}/").status_code == 404
         assert client.get(f"/consent/public/{tenant_a.bpo.pk}/").status_code == 404
+
+
+def test_privacy_officer_dashboard_charts_consents(
+    client: Client, tenant_a: Tenant, portal_patient: Patient, notice: Notice
+) -> None:
+    choose(tenant_a, portal_patient, "reminders-sms", Decision.GRANTED)
+    choose(tenant_a, portal_patient, "fairness-analytics", Decision.DENIED)
+    sign_in(client, tenant_a.privacy_officer)
+    page = client.get("/dashboard/")
+    assert page.status_code == 200
+    granted = {bar["label"]: bar["value"] for bar in page.context["consent_bars"]}
+    refused = {bar["label"]: bar["value"] for bar in page.context["refusal_bars"]}
+    assert granted["Reminders by SMS"] == 1
+    assert refused["Quality and fairness analytics"] == 1
+    assert b'data-testid="consent-panel"' in page.content

@@ -60,7 +60,24 @@ def test_supervisor_dashboard_lists_their_team(client: Client, tenant_a: Tenant)
 def test_navigation_follows_the_role(client: Client, tenant_a: Tenant) -> None:
     sign_in(client, tenant_a.vma)
     labels = [item["label"] for item in client.get(reverse("web:dashboard")).context["navigation"]]
-    assert labels == ["Dashboard", "Patients", "Teams", "Purposes of use", "My account"]
+    assert labels == [
+        "Dashboard",
+        "Patients",
+        "Teams",
+        "Purposes of use",
+        "Service catalogue",
+        "My account",
+    ]
+    sign_in(client, tenant_a.patient, mfa=False)
+    labels = [item["label"] for item in client.get(reverse("web:dashboard")).context["navigation"]]
+    assert labels == [
+        "Dashboard",
+        "My record",
+        "Who looked at my record",
+        "My privacy choices",
+        "Our services",
+        "My account",
+    ]
     sign_in(client, tenant_a.client_admin)
     labels = [item["label"] for item in client.get(reverse("web:dashboard")).context["navigation"]]
     assert "Members" in labels

@@ -29,6 +29,7 @@ class Command(BaseCommand):
             "business associate agreements",
             "patients",
             "notices and consents",
+            "service catalogues",
         ]
         with (
             command_context("seed_demo"),
