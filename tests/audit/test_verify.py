@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from steward.audit import canonical
-from steward.audit.models import AuditEvent, AuditLeaf
+from steward.audit.models import AuditEvent, AuditLeaf, AuditPending
 from steward.audit.sealing import seal_pending
 from steward.audit.verification import verify_log
 from tests.audit.helpers import drop_append_only_guard, record_some
@@ -184,3 +184,137 @@ def test_old_unsealed_events_are_reported(settings: object) -> None:
     report = verify_log()
     assert report.unsealed == 2
     assert any("unsealed" in f.problem for f in report.findings)
+
+
+# Leaves are read in event order and put back in leaf order; the cases below shrink the
+# chunk, segment, stash and checkpoint read-ahead so that a handful of events crosses every
+# boundary the million-event log does.
+
+
+@pytest.fixture
+def small_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    from steward.audit import verification
+
+    monkeypatch.setattr(verification, "_CHUNK", 2)
+    monkeypatch.setattr(verification, "_SEGMENT", 3)
+    monkeypatch.setattr(verification, "_CHECKPOINT_PAGE", 1)
+    monkeypatch.setattr(verification, "_CHECKPOINT_BUFFER", 2)
+
+
+def seal_only(*chosen: AuditEvent) -> None:
+    """Seal just these events, as if the others' transactions had not committed yet."""
+    waiting = list(
+        AuditPending.objects.exclude(event_id__in=[e.sequence for e in chosen]).values_list(
+            "event_id", flat=True
+        )
+    )
+    AuditPending.objects.filter(event_id__in=waiting).delete()
+    seal_pending()
+    AuditPending.objects.bulk_create([AuditPending(event_id=sequence) for sequence in waiting])
+
+
+@pytest.fixture
+def late_log() -> list[AuditEvent]:
+    """Leaves out of event order: events 0 and 3 commit late; event 5 is never sealed.
+
+    leaf:   0  1  2 | 3  4 | 5  6  7     (| a checkpoint)
+    event:  1  2  4 | 0  6 | 3  7  8
+    """
+    events = record_some(9)
+    seal_only(events[1], events[2], events[4])
+    seal_only(events[0], events[6])
+    seal_only(events[3], events[7], events[8])
+    assert [leaf_event(i) for i in range(8)] == [
+        events[n].sequence for n in (1, 2, 4, 0, 6, 3, 7, 8)
+    ]
+    return events
+
+
+@pytest.mark.parametrize("reads", ["default", "small"])
+def test_a_log_sealed_out_of_event_order_verifies(
+    late_log: list[AuditEvent], reads: str, request: pytest.FixtureRequest
+) -> None:
+    if reads == "small":
+        request.getfixturevalue("small_reads")
+    report = verify_log()
+    assert report.ok, report.findings
+    assert (report.events, report.checkpoints, report.unsealed) == (8, 3, 1)
+
+
+@pytest.mark.usefixtures("small_reads")
+@pytest.mark.parametrize("stash_limit", [8192, 0])
+def test_a_late_event_edited_is_found_at_its_leaf(
+    late_log: list[AuditEvent], stash_limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from steward.audit import verification
+
+    monkeypatch.setattr(verification, "_STASH_LIMIT", stash_limit)  # 0: leaf order at once
+    drop_append_only_guard()
+    record = canonical.loads(late_log[3].canonical)
+    record["outcome"] = "denied"
+    sql(
+        "UPDATE audit_auditevent SET canonical = %s WHERE sequence = %s",
+        (canonical.dumps(record), late_log[3].sequence),
+    )
+    report = verify_log()
+    assert report.first_bad_index == 5
+    assert report.events == 8
+
+
+@pytest.mark.parametrize("stash_limit", [8192, 2])
+def test_an_inserted_event_is_found_whatever_the_stash(
+    sealed_log: list[AuditEvent], stash_limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a small stash the leaves held for the forged leaf 1 overflow it, and the rest
+    of the log is read in leaf order instead."""
+    from steward.audit import verification
+
+    monkeypatch.setattr(verification, "_STASH_LIMIT", stash_limit)
+    test_an_inserted_event_is_found(sealed_log)
+
+
+@pytest.mark.usefixtures("small_reads")
+def test_rewritten_leaf_hashes_are_found_with_checkpoints_read_ahead_in_pages(
+    sealed_log: list[AuditEvent],
+) -> None:
+    test_an_edit_with_recomputed_leaf_hashes_is_still_found(sealed_log)
+
+
+@pytest.mark.usefixtures("small_reads")
+def test_a_missing_leaf_is_named_after_event_order_reading(sealed_log: list[AuditEvent]) -> None:
+    test_a_deleted_event_is_found(sealed_log)
+
+
+def test_an_old_unsealed_event_among_sealed_ones_is_reported(
+    late_log: list[AuditEvent], settings: object
+) -> None:
+    drop_append_only_guard()
+    record = canonical.loads(late_log[5].canonical)
+    record["time_us"] -= 3_600_000_000  # an hour ago
+    sql(
+        "UPDATE audit_auditevent SET canonical = %s WHERE sequence = %s",
+        (canonical.dumps(record), late_log[5].sequence),
+    )
+    settings.STEWARD_AUDIT_MAX_SEAL_LAG_SECONDS = 60  # type: ignore[attr-defined]
+    report = verify_log()
+    assert report.unsealed == 1
+    assert report.oldest_unsealed_seconds > 3000
+    assert [f.index for f in report.findings] == [None]
+    assert "unsealed" in report.findings[0].problem
+
+
+def test_a_tampered_stored_node_breaks_consistency(sealed_log: list[AuditEvent]) -> None:
+    drop_append_only_guard()
+    sql('UPDATE audit_merklenode SET hash = %s WHERE level = 1 AND "index" = 0', (bytes(32),))
+    report = verify_log()
+    assert report.first_bad_index == 3
+    assert "checkpoints 3 and 4 are not consistent" in report.findings[0].problem
+
+
+def test_records_beyond_ascii_are_hashed_as_their_utf8_bytes() -> None:
+    record_some(2, event="test.naïve")
+    seal_pending()
+    assert "naïve" in AuditEvent.objects.get(sequence=leaf_event(0)).canonical
+    report = verify_log()
+    assert report.ok, report.findings
+    assert report.events == 2
