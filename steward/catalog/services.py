@@ -29,6 +29,17 @@ def _event(action: str, catalogue: Catalogue, actor: User | None, **detail: Any)
     )
 
 
+def _lock_draft(draft: Catalogue) -> Catalogue:
+    """Lock the catalogue row and check it is still a draft: publishing takes the same lock,
+    so an edit cannot land in a version that was published meanwhile."""
+    locked = Catalogue.objects.select_for_update().filter(pk=draft.pk).first()
+    if locked is None or not locked.is_draft:
+        raise ValidationError(
+            {"summary": "This draft was published or discarded meanwhile: start a new one."}
+        )
+    return locked
+
+
 def draft_start(*, tenant: Organization, actor: User | None) -> Catalogue:
     """The practice's draft: the one open, or a new one copied from the current version."""
     with transaction.atomic():
@@ -108,6 +119,7 @@ def service_save(
         f: values[f].strip() if isinstance(values[f], str) else values[f] for f in SERVICE_FIELDS
     }
     with transaction.atomic():
+        draft = _lock_draft(draft)
         if service is None:
             position = (
                 Service.objects.filter(catalogue=draft).aggregate(p=Max("position"))["p"] or 0
@@ -127,7 +139,7 @@ def service_save(
 
 def service_delete(*, service: Service, actor: User | None) -> None:
     with transaction.atomic():
-        draft = service.catalogue
+        draft = _lock_draft(service.catalogue)
         name = service.name
         for target in service.targets.all():
             target.delete()
@@ -136,29 +148,27 @@ def service_delete(*, service: Service, actor: User | None) -> None:
 
 
 def draft_discard(*, draft: Catalogue, actor: User | None) -> None:
-    if not draft.is_draft:
-        raise ValidationError("Only a draft can be discarded.")
     with transaction.atomic():
+        draft = _lock_draft(draft)
         _event("draft-discarded", draft, actor)
         draft.delete()
 
 
 def publish(*, draft: Catalogue, actor: User | None, summary: str) -> Catalogue:
     """Make the draft the practice's current catalogue, as its next version."""
-    errors: dict[str, str] = {}
-    if not draft.is_draft:
-        errors["summary"] = "This catalogue is already published."
     if not summary.strip():
-        errors["summary"] = "Say what changed, in a sentence."
-    services = list(draft.services.prefetch_related("targets"))
-    if not services:
-        errors["services"] = "Add at least one service before publishing."
-    if any(not s.targets.all() for s in services):
-        errors["services"] = "Every service needs at least one response-time commitment."
-    if errors:
-        raise ValidationError(errors)
+        raise ValidationError({"summary": "Say what changed, in a sentence."})
     with transaction.atomic():
         Organization.objects.select_for_update().filter(pk=draft.tenant_id).first()
+        draft = _lock_draft(draft)
+        # Checked under the lock, so no edit can slip in between the check and the publish.
+        services = list(draft.services.prefetch_related("targets"))
+        if not services:
+            raise ValidationError({"services": "Add at least one service before publishing."})
+        if any(not s.targets.all() for s in services):
+            raise ValidationError(
+                {"services": "Every service needs at least one response-time commitment."}
+            )
         last = (
             Catalogue.objects.filter(
                 tenant=draft.tenant_id, status=CatalogueStatus.PUBLISHED

@@ -209,9 +209,9 @@ def public_catalogue(
     )
     published = Catalogue.objects.filter(tenant=tenant, status=CatalogueStatus.PUBLISHED)
     catalogue = (
-        published.filter(version=version).first()
-        if version
-        else published.order_by("-version").first()
+        published.order_by("-version").first()
+        if version is None
+        else published.filter(version=version).first()
     )
     if catalogue is None:
         raise Http404("This practice has not published its service catalogue.")

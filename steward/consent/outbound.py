@@ -30,20 +30,54 @@ CHANNELS = {
     "email": ("reminders-email", "email"),
 }
 KINDS = {"appointment": "Appointment reminder"}
+# What staff may send from the patient's page; "new-message" is sent by the work queue.
+SENDABLE = {**KINDS, "new-message": "New message in the portal"}
+
+
+def _text(kind: str, *, name: str, practice: str, when: dt.datetime | None) -> tuple[str, str]:
+    """(email subject, text) of a message; a new-message notice carries no health details
+    and not even the patient's name."""
+    if kind == "new-message":
+        return (
+            f"New message from {practice}",
+            f"You have a new message from {practice}. Sign in to your patient portal to read it.",
+        )
+    moment = formats.date_format(when, "l j F Y, H:i") if when else "your next visit"
+    return (
+        f"Your appointment at {practice}",
+        f"Hello {name}, this is {practice}: a reminder of your appointment on {moment}. "
+        "Reply or call us to change it.",
+    )
 
 
 def reminder_send(
     *, subject: Subject, patient_id: object, channel: str, kind: str, when: dt.datetime
 ) -> OutboundMessage:
-    """Remind a patient of an appointment by ``channel`` if, and only if, the gate allows it.
+    """Remind a patient of an appointment (see ``contact_send``)."""
+    if kind not in KINDS:
+        raise ValidationError({"kind": "Choose what the reminder is about."})
+    return contact_send(
+        subject=subject, patient_id=patient_id, channel=channel, kind=kind, when=when
+    )
+
+
+def contact_send(
+    *,
+    subject: Subject,
+    patient_id: object,
+    channel: str,
+    kind: str,
+    when: dt.datetime | None = None,
+) -> OutboundMessage:
+    """Send a patient a message by ``channel`` if, and only if, the gate allows it.
 
     Raises ``gate.AccessDenied`` only for a concealed denial (no such patient in reach);
     any other refusal is returned as a blocked message with its reasons.
     """
     if channel not in CHANNELS:
         raise ValidationError({"channel": "Choose SMS or email."})
-    if kind not in KINDS:
-        raise ValidationError({"kind": "Choose what the reminder is about."})
+    if kind not in SENDABLE:
+        raise ValidationError({"kind": "Choose what the message is about."})
     purpose, address_field = CHANNELS[channel]
     try:
         reading = gate.read(
@@ -77,11 +111,7 @@ def reminder_send(
         )
     name = values.get("preferred_name") or values.get("given_name") or "there"
     practice = reading.patient.tenant.short_name
-    moment = formats.date_format(when, "l j F Y, H:i")
-    body = (
-        f"Hello {name}, this is {practice}: a reminder of your appointment on {moment}. "
-        "Reply or call us to change it."
-    )
+    title, body = _text(kind, name=name, practice=practice, when=when)
     with transaction.atomic():
         message = _log(
             subject=subject,
@@ -95,7 +125,7 @@ def reminder_send(
         if channel == "sms":
             send_sms(address, body)
         else:
-            send_mail(f"Your appointment at {practice}", body, None, [address])
+            send_mail(title, body, None, [address])
     return message
 
 

@@ -75,7 +75,8 @@ def _termination(record: ConsentRecord) -> str:
 def receipt(record: ConsentRecord) -> dict[str, Any]:
     notice, purpose, tenant = record.notice, record.purpose, record.tenant
     policy = policy_for(tenant, purpose)
-    vendors = _vendors(record) if VENDOR_ROLES & set(purpose.roles) else []
+    handled_by_vendor = purpose.code == "vendor-processing" or VENDOR_ROLES & set(purpose.roles)
+    vendors = _vendors(record) if handled_by_vendor else []
     purpose_entry: dict[str, Any] = {
         "purpose": policy.plain_language,
         "purposeCategory": [purpose.name],

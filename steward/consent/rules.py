@@ -8,8 +8,12 @@ nothing (the gate's own rules permit); it only denies:
   (missing, declined, withdrawn, expired, or stale after a material notice change);
 - the same for ``vendor-processing`` when the asker works for the practice's vendor
   and the practice requires consent for processing by its vendor;
-- ``consent-restricted:<purpose>`` when the practice agreed to a restriction; only
-  this denial may be lifted by emergency access (HIPAA §164.522(a)(1)(iii)).
+- ``consent-restricted:<purpose>`` when the practice agreed to a restriction (on the purpose,
+  or on processing by the vendor for vendor staff); only this denial may be lifted by
+  emergency access (HIPAA §164.522(a)(1)(iii)).
+
+Emergency access itself needs no consent, but vendor staff breaking glass still need the
+patient's consent to the vendor where the practice requires it.
 
 A patient reading their own record is not asked about their own consent.
 """
@@ -31,21 +35,31 @@ class ConsentRule:
         patient, purpose, tenant = request.patient, request.purpose, request.tenant
         if patient is None or purpose is None or tenant is None:
             return None  # searches and registrations: decided per record, or nothing to ask
-        if request.subject.role == Role.PATIENT or purpose.emergency_only:
+        if request.subject.role == Role.PATIENT:
             return None
+        # Emergency access needs no consent for itself, but the vendor's staff still need
+        # the patient's consent to the vendor where the practice requires it.
+        needed = self._purposes(request, purpose)
+        if purpose.emergency_only:
+            needed = needed[1:]
         threshold = state.stale_before(tenant)
         denials: list[str] = []
-        for needed in self._purposes(request, purpose):
-            policy = state.policy_for(tenant, needed)
+        for wanted in needed:
+            policy = state.policy_for(tenant, wanted)
             if not policy.consent_required:
                 continue
             current = state.state_of(tenant, patient.pk, policy, threshold=threshold)
             if current.status != state.Status.ACTIVE:
-                denials.append(f"consent-{current.status}:{needed.code}")
+                denials.append(f"consent-{current.status}:{wanted.code}")
         if denials:
             return Deny(tuple(denials))
-        if state.restriction_in_force(tenant, patient.pk, purpose) is not None:
-            return Deny((f"consent-restricted:{purpose.code}",), overridable=True)
+        restricted = [
+            f"consent-restricted:{wanted.code}"
+            for wanted in needed
+            if state.restriction_in_force(tenant, patient.pk, wanted) is not None
+        ]
+        if restricted:
+            return Deny(tuple(restricted), overridable=True)
         return None
 
     @staticmethod

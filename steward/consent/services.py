@@ -8,6 +8,8 @@ before committing — a change that cannot be audited does not happen.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import smtplib
 from collections.abc import Iterable
 from typing import Any
 
@@ -41,6 +43,8 @@ from steward.core.dbscope import tenant_scope
 from steward.tenancy.models import Organization
 from steward.vault.fields import Category
 from steward.vault.models import Patient
+
+logger = logging.getLogger(__name__)
 
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone", "contact_address")
 
@@ -99,7 +103,7 @@ def _affected_patients(tenant: Organization, version: int) -> list[Any]:
     return sorted(
         {
             patient_id
-            for (patient_id, _purpose), (decision, notice_version) in latest_decisions(
+            for (patient_id, _purpose), (decision, notice_version, _pk) in latest_decisions(
                 tenant
             ).items()
             if decision == Decision.GRANTED and notice_version < version
@@ -161,10 +165,41 @@ def _notify(campaign: ReconsentCampaign, emails: Iterable[str]) -> None:
         "after that date."
     )
     messages = [(subject, body, None, [email]) for email in emails]
-    send_mass_mail(messages, fail_silently=False)
+    try:
+        send_mass_mail(messages, fail_silently=False)
+    except (OSError, smtplib.SMTPException):
+        # The notice is published; the campaign page shows nobody was emailed yet.
+        logger.exception("Re-consent emails for campaign %s could not be sent", campaign.pk)
+        return
     ReconsentRecipient.objects.filter(
         campaign=campaign, channel=ReconsentRecipient.Channel.EMAIL
     ).update(notified_at=timezone.now())
+
+
+def _mark_answered(tenant: Organization, patient: Patient) -> None:
+    """A campaign's recipient has answered once no grant given under an older notice than the
+    campaign's is still their choice in force, for any purpose."""
+    waiting = list(
+        ReconsentRecipient.objects.filter(
+            campaign__tenant=tenant, patient=patient, responded_at__isnull=True
+        ).select_related("campaign__notice")
+    )
+    if not waiting:
+        return
+    in_force: dict[str, tuple[str, int]] = {}
+    records = (
+        ConsentRecord.objects.filter(tenant=tenant, patient=patient, provision=Provision.CONSENT)
+        .order_by("created_at", "id")
+        .values_list("purpose_id", "decision", "notice__version")
+    )
+    for purpose_id, decision, version in records:
+        in_force[purpose_id] = (decision, version)
+    now = timezone.now()
+    for recipient in waiting:
+        version = recipient.campaign.notice.version
+        if not any(d == Decision.GRANTED and v < version for d, v in in_force.values()):
+            recipient.responded_at = now
+            recipient.save(update_fields=["responded_at"])
 
 
 def acknowledgment_record(
@@ -269,9 +304,8 @@ def consent_record(
             evidence_reference=evidence_reference.strip(),
             expires_at=expires_at,
         )
-        ReconsentRecipient.objects.filter(
-            campaign__notice=notice, patient=patient, responded_at__isnull=True
-        ).update(responded_at=timezone.now())
+        if provision == Provision.CONSENT:
+            _mark_answered(tenant, patient)
         noun = "restriction" if provision == Provision.RESTRICTION else "consent"
         event_record(
             event=f"{noun}.{decision}",

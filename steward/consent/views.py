@@ -50,6 +50,9 @@ NOTICE_READERS = frozenset(
 )
 PRIVACY_MANAGERS = frozenset({Role.PRIVACY_OFFICER})
 RESTRICTION_RECORDERS = frozenset({Role.PRIVACY_OFFICER, Role.CLIENT_ADMIN})
+# Answers given on paper or by telephone are recorded by the practice's own staff only: a
+# vendor's assistant must not be able to turn a patient's "no" into a "yes".
+CHOICE_RECORDERS = frozenset({Role.PRIVACY_OFFICER, Role.CLIENT_ADMIN, Role.PRACTITIONER})
 CAMPAIGN_READERS = frozenset({Role.PRIVACY_OFFICER, Role.CLIENT_ADMIN})
 PATIENT_WORKERS = frozenset(role for role in ROLE_ACTIONS if role != Role.PATIENT)
 NAME_FIELDS = {"given_name", "family_name", "preferred_name"}
@@ -238,8 +241,10 @@ def message_list(request: HttpRequest) -> HttpResponse:
     tenant = _practice(request, CAMPAIGN_READERS)
     found = OutboundMessage.objects.filter(tenant=tenant).select_related("requested_by")
     status = request.GET.get("status", "")
-    if status:
+    if status in MessageStatus.values:
         found = found.filter(status=status)
+    else:
+        status = ""
     return render(
         request,
         "consent/messages.html",
@@ -307,6 +312,7 @@ def _page(
         "ack_form": bound.get("ack_form") or AcknowledgmentForm(),
         "reminder_form": bound.get("reminder_form") or ReminderForm(),
         "may_remind": role in reminder_roles,
+        "may_record": role in CHOICE_RECORDERS,
     }
     return render(request, "consent/patient.html", context, status=status)
 
@@ -352,10 +358,16 @@ def _submit(
     return _page(request, reading, status=400, **{form_name: form})
 
 
+def _recorder(request: HttpRequest) -> None:
+    if active_membership(request).role not in CHOICE_RECORDERS:
+        raise PermissionDenied("Only the practice's own staff record patients' answers.")
+
+
 @login_required
 @require_POST
-@gated(action="update")
+@gated(action="read")
 def patient_choice(request: HttpRequest, patient_id: str) -> HttpResponse:
+    _recorder(request)
     may_restrict = active_membership(request).role in RESTRICTION_RECORDERS
 
     def make_form(reading: gate.Reading) -> forms.Form:
@@ -378,8 +390,10 @@ def patient_choice(request: HttpRequest, patient_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@gated(action="update")
+@gated(action="read")
 def patient_acknowledgment(request: HttpRequest, patient_id: str) -> HttpResponse:
+    _recorder(request)
+
     def act(reading: gate.Reading, data: dict[str, Any]) -> Outcome:
         notice = state.current_notice(reading.patient.tenant)
         if notice is None:
@@ -441,7 +455,9 @@ def public_notice(request: HttpRequest, tenant_id: str, version: int | None = No
     )
     if not versions:
         raise Http404("This practice has not published a notice yet.")
-    notice = get_object_or_404(Notice, tenant=tenant, version=version or versions[0])
+    notice = get_object_or_404(
+        Notice, tenant=tenant, version=versions[0] if version is None else version
+    )
     return render(
         request,
         "consent/public_notice.html",

@@ -109,6 +109,22 @@ def test_service_validation(
     assert not draft.services.exists()
 
 
+def test_publishing_twice_is_refused_cleanly(tenant_a: Tenant) -> None:
+    draft = services.draft_start(tenant=tenant_a.practice, actor=tenant_a.client_admin)
+    services.service_save(
+        draft=draft, actor=tenant_a.client_admin, values=dict(SERVICE), targets=TARGETS
+    )
+    stale_copy = Catalogue.objects.get(pk=draft.pk)
+    services.publish(draft=draft, actor=tenant_a.client_admin, summary="First.")
+    with pytest.raises(ValidationError):
+        services.publish(draft=stale_copy, actor=tenant_a.client_admin, summary="Again.")
+    with pytest.raises(ValidationError):
+        services.service_save(
+            draft=stale_copy, actor=tenant_a.client_admin, values=dict(SERVICE), targets=TARGETS
+        )
+    assert Catalogue.objects.get().version == 1
+
+
 def test_an_empty_draft_cannot_be_published(tenant_a: Tenant) -> None:
     draft = services.draft_start(tenant=tenant_a.practice, actor=tenant_a.client_admin)
     with pytest.raises(ValidationError) as caught:

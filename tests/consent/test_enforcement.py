@@ -295,3 +295,65 @@ class TestRecordingRules:
         notice.summary = "Rewritten"
         with pytest.raises(ImmutableRecordError):
             notice.save()
+
+
+def _require_vendor_consent(tenant: Tenant) -> None:
+    services.policy_update(
+        tenant=tenant.practice,
+        purpose=PurposeOfUse.objects.get(code="vendor-processing"),
+        actor=tenant.privacy_officer,
+        consent_required=True,
+        data_categories=["identity"],
+        plain_language="Our vendor's assistants handle scheduling.",
+        consent_valid_days=None,
+    )
+
+
+def test_breaking_glass_does_not_lift_the_vendor_consent(
+    tenant_a: Tenant, portal_patient: Patient, notice: Notice
+) -> None:
+    _require_vendor_consent(tenant_a)
+    choose(tenant_a, portal_patient, "vendor-processing", Decision.GRANTED)
+    choose(tenant_a, portal_patient, "vendor-processing", Decision.WITHDRAWN)
+    glass = frozenset({str(portal_patient.pk)})
+    with pytest.raises(gate.AccessDenied) as caught:
+        gate.read(
+            subject=subject_for(tenant_a.supervisor, glass=glass),
+            patient_id=portal_patient.pk,
+            purpose_code="emergency-access",
+        )
+    assert caught.value.decision.reasons == ("consent-withdrawn:vendor-processing",)
+    # The practice's own practitioner in an emergency is not the vendor.
+    gate.read(
+        subject=subject_for(tenant_a.practitioner, glass=glass),
+        patient_id=portal_patient.pk,
+        purpose_code="emergency-access",
+    )
+
+
+def test_a_restriction_on_the_vendor_binds_vendor_staff_for_every_purpose(
+    tenant_a: Tenant, patient_a: Patient, notice: Notice
+) -> None:
+    services.consent_record(
+        tenant=tenant_a.practice,
+        patient=patient_a,
+        purpose=PurposeOfUse.objects.get(code="vendor-processing"),
+        provision=Provision.RESTRICTION,
+        decision=Decision.GRANTED,
+        method=ConsentMethod.PAPER,
+        recorded_as=RecordedAs.STAFF,
+        evidence_reference="DMS-7",
+        actor=tenant_a.privacy_officer,
+    )
+    with pytest.raises(gate.AccessDenied) as caught:
+        gate.read(
+            subject=subject_for(tenant_a.supervisor),
+            patient_id=patient_a.pk,
+            purpose_code="appointment-scheduling",
+        )
+    assert caught.value.decision.reasons == ("consent-restricted:vendor-processing",)
+    gate.read(
+        subject=subject_for(tenant_a.practitioner),
+        patient_id=patient_a.pk,
+        purpose_code="appointment-scheduling",
+    )

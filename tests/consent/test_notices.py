@@ -95,3 +95,46 @@ def test_good_faith_effort_needs_its_account(
     )
     event = AuditEvent.objects.get(event="notice.good-faith-effort")
     assert event.patient_id == patient_a.pk
+
+
+def test_a_campaign_counts_an_answer_only_when_no_old_grant_remains(
+    tenant_a: Tenant, portal_patient: Patient, notice: Notice
+) -> None:
+    choose(tenant_a, portal_patient, "reminders-sms", Decision.GRANTED)
+    choose(tenant_a, portal_patient, "reminders-email", Decision.GRANTED)
+    changed = publish(tenant_a, material=True, summary="New vendor.")
+    recipient = changed.campaign.recipients.get()
+    # A later minor version does not stop answers counting for the material one.
+    publish(tenant_a, material=False, summary="Typo.")
+    choose(tenant_a, portal_patient, "fairness-analytics", Decision.DENIED)  # unrelated
+    recipient.refresh_from_db()
+    assert recipient.responded_at is None
+    choose(tenant_a, portal_patient, "reminders-sms", Decision.GRANTED)
+    recipient.refresh_from_db()
+    assert recipient.responded_at is None  # the email grant is still from version 1
+    choose(tenant_a, portal_patient, "reminders-email", Decision.WITHDRAWN)
+    recipient.refresh_from_db()
+    assert recipient.responded_at is not None
+
+
+def test_campaign_emails_failing_do_not_undo_the_notice(
+    tenant_a: Tenant,
+    portal_patient: Patient,
+    notice: Notice,
+    settings: object,
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    settings.EMAIL_BACKEND = "tests.consent.test_notices.FailingBackend"  # type: ignore[attr-defined]
+    choose(tenant_a, portal_patient, "reminders-sms", Decision.GRANTED)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        changed = publish(tenant_a, material=True, summary="New vendor.")
+    assert Notice.objects.filter(pk=changed.pk).exists()
+    assert changed.campaign.recipients.get().notified_at is None
+
+
+class FailingBackend:
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def send_messages(self, messages: object) -> int:
+        raise OSError("mail server unreachable")

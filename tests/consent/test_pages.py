@@ -109,7 +109,7 @@ class TestStaffPatientPage:
     def test_verbal_answer_needs_attestation_inline(
         self, client: Client, tenant_a: Tenant, patient_a: Patient, notice: Notice
     ) -> None:
-        sign_in(client, tenant_a.vma)
+        sign_in(client, tenant_a.client_admin)
         form = {
             "purpose": "reminders-sms",
             "provision": "consent",
@@ -124,10 +124,27 @@ class TestStaffPatientPage:
         response = client.post(f"/consent/patients/{patient_a.pk}/choice/", form)
         assert response.status_code == 302
         record = ConsentRecord.objects.get()
-        assert record.recorded_by == tenant_a.vma
+        assert record.recorded_by == tenant_a.client_admin
         assert record.attestation.startswith("Patient said yes")
 
-    def test_vma_cannot_record_restrictions(
+    def test_vendor_staff_cannot_record_answers(
+        self, client: Client, tenant_a: Tenant, patient_a: Patient, notice: Notice
+    ) -> None:
+        sign_in(client, tenant_a.supervisor)
+        form = {
+            "purpose": "reminders-sms",
+            "provision": "consent",
+            "decision": "granted",
+            "method": "verbal",
+            "recorded_as": "staff",
+            "attestation": "Said yes.",
+        }
+        assert client.post(f"/consent/patients/{patient_a.pk}/choice/", form).status_code == 403
+        page = client.get(f"/consent/patients/{patient_a.pk}/")
+        assert b"Record a choice" not in page.content
+        assert not ConsentRecord.objects.exists()
+
+    def test_vma_cannot_record_answers_or_restrictions(
         self, client: Client, tenant_a: Tenant, patient_a: Patient, notice: Notice
     ) -> None:
         sign_in(client, tenant_a.vma)
@@ -142,7 +159,7 @@ class TestStaffPatientPage:
                 "evidence_reference": "DMS-1",
             },
         )
-        assert response.status_code == 400
+        assert response.status_code == 403
         assert not ConsentRecord.objects.exists()
 
 
@@ -268,6 +285,7 @@ class TestPrivacyOfficer:
             == 200
         )
         assert client.get("/consent/messages/?status=blocked").status_code == 200
+        assert client.get("/consent/messages/?status=%00junk").status_code == 200
 
 
 class TestPublic:
@@ -278,6 +296,7 @@ class TestPublic:
         assert response.status_code == 200
         assert tenant_a.bpo.legal_name.encode() in response.content
         assert client.get(f"/consent/public/{tenant_a.practice.pk}/v9/").status_code == 404
+        assert client.get(f"/consent/public/{tenant_a.practice.pk}/v0/").status_code == 404
 
     def test_no_notice_or_not_a_practice_is_not_found(
         self, client: Client, tenant_a: Tenant

@@ -91,3 +91,12 @@ def test_receipts_download_only_for_ones_own_records(
     other = Client()
     sign_in(other, tenant_b.patient, mfa=False)
     assert other.get(f"/portal/privacy/receipts/{record.pk}.json").status_code in (403, 404)
+
+
+def test_the_vendor_processing_receipt_names_the_vendor(
+    tenant_a: Tenant, portal_patient: Patient, notice: Notice
+) -> None:
+    record = choose(tenant_a, portal_patient, "vendor-processing", Decision.GRANTED)
+    entry = receipt(record)["services"][0]["purposes"][0]
+    assert entry["thirdPartyDisclosure"] is True
+    assert tenant_a.bpo.legal_name in entry["thirdPartyName"]
