@@ -14,9 +14,11 @@ urlpatterns = [
     path("patients/", include("steward.access.urls")),
     path("portal/privacy/", include("steward.consent.portal_urls")),
     path("portal/services/", include("steward.catalog.portal_urls")),
+    path("portal/requests/", include("steward.work.portal_urls")),
     path("portal/", include("steward.access.portal_urls")),
     path("consent/", include("steward.consent.urls")),
     path("services/", include("steward.catalog.urls")),
+    path("work/", include("steward.work.urls")),
     path("accounts/", include("steward.accounts.urls")),
     # Sign-in addresses are managed by each organisation's administrator, so
     # allauth's self-service email page is replaced by the account page.

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 
-from steward.access import gate
+from steward.access import gate, reasons
 from steward.access.purposes import DEFAULT_PURPOSE_FOR_ROLE
 from steward.access.registry import gated
 from steward.access.subject import subject_from_request
@@ -38,7 +38,7 @@ def _refused(request: HttpRequest, error: gate.AccessDenied) -> HttpResponse:
         hidden = {"reason": "not-found", "detail": error.message}
         return JsonResponse(hidden, status=404)
     body: dict[str, Any] = {
-        "reason": error.decision.reasons[0],
+        "reason": reasons.primary(error.decision.reasons),
         "reasons": list(error.decision.reasons),
         "detail": error.message,
         "advice": error.advice,

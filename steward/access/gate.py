@@ -30,7 +30,7 @@ from steward.tenancy.models import AgreementStatus, BusinessAssociateAgreement, 
 from steward.tenancy.roles import OrganizationKind
 from steward.vault import plaintext
 from steward.vault import services as vault_services
-from steward.vault.models import Patient
+from steward.vault.models import Patient, SealedText
 
 
 class AccessDenied(PermissionDenied):
@@ -288,6 +288,67 @@ def search(
         # Raised after the transaction, so the denial's audit event is kept.
         raise AccessDenied(denial)
     return readings
+
+
+def write_text(
+    *, subject: Subject, patient_id: object, purpose_code: str, kind: str, body: str
+) -> SealedText:
+    """Add a free text (a message body) to a patient's record, sealed under their key."""
+    purpose = purpose_named(purpose_code)
+    with tenant_scope(reachable_tenants(subject)):
+        patient = _patient(patient_id)
+        request, decision = _ask(
+            subject,
+            Action.WRITE_TEXT,
+            patient=patient,
+            tenant=patient.tenant if patient else None,
+            purpose=purpose,
+            fields=(),
+        )
+        if patient is None:
+            decision = Decision(False, frozenset(), (reasons.NOT_FOUND.code,), ())
+        _record("patient.text-write-decided", request, decision, kind=kind)
+        text = None
+        if decision.allowed and patient is not None:
+            text = vault_services.sealed_text_create(
+                patient=patient, kind=kind, body=body, actor=subject.user
+            )
+    if text is None:
+        raise AccessDenied(decision)
+    return text
+
+
+def read_texts(
+    *, subject: Subject, patient_id: object, purpose_code: str, texts: Iterable[SealedText]
+) -> dict[Any, str]:
+    """Open sealed texts of one patient (id → text), decided and recorded like a read."""
+    purpose = purpose_named(purpose_code)
+    wanted = list(texts)
+    with tenant_scope(reachable_tenants(subject)):
+        patient = _patient(patient_id)
+        request, decision = _ask(
+            subject,
+            Action.READ,
+            patient=patient,
+            tenant=patient.tenant if patient else None,
+            purpose=purpose,
+            fields=(),
+        )
+        _record(
+            "patient.texts-read",
+            request,
+            decision,
+            texts=[str(text.pk) for text in wanted][:100],
+            count=len(wanted),
+        )
+        opened = (
+            plaintext.read_texts(patient, wanted)
+            if decision.allowed and patient is not None
+            else {}
+        )
+    if not decision.allowed or patient is None:
+        raise AccessDenied(decision)
+    return opened
 
 
 def _matching(find: Any, tenant: Organization | None, criteria: dict[str, Any]) -> list[Patient]:

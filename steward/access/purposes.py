@@ -125,12 +125,14 @@ DEFAULT_PURPOSES = [
 
 # What each role may do with patient records at all (the purpose then limits the fields).
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.PRACTITIONER: frozenset({"read", "search", "create", "update", "export", "break-glass"}),
+    Role.PRACTITIONER: frozenset(
+        {"read", "search", "create", "update", "export", "break-glass", "write-text"}
+    ),
     Role.PRIVACY_OFFICER: frozenset({"read", "search", "export", "break-glass"}),
-    Role.CLIENT_ADMIN: frozenset({"read", "search", "create", "update"}),
-    Role.SUPERVISOR: frozenset({"read", "search", "update", "break-glass"}),
-    Role.VMA: frozenset({"read", "search", "update"}),
-    Role.PATIENT: frozenset({"read", "export"}),
+    Role.CLIENT_ADMIN: frozenset({"read", "search", "create", "update", "write-text"}),
+    Role.SUPERVISOR: frozenset({"read", "search", "update", "break-glass", "write-text"}),
+    Role.VMA: frozenset({"read", "search", "update", "write-text"}),
+    Role.PATIENT: frozenset({"read", "export", "write-text"}),
 }
 
 DEFAULT_PURPOSE_FOR_ROLE: dict[str, str] = {

@@ -13,6 +13,7 @@ from ninja.security import django_auth
 from steward.access.api import router as patients_router
 from steward.audit.api import router as audit_router
 from steward.core import context
+from steward.work.api import router as tasks_router
 
 api = NinjaAPI(
     title="Steward API",
@@ -104,3 +105,4 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 api.add_router("/audit/", audit_router)
 api.add_router("/patients/", patients_router)
+api.add_router("/tasks/", tasks_router)

@@ -62,6 +62,7 @@ _BY_PREFIX: dict[str, EventCodes] = {
     "patient.read": EventCodes("R", "110110", None),
     "patient.searched": EventCodes("E", "110112", None),
     "patient.exported": EventCodes("E", "110106", None),
+    "patient.texts-read": EventCodes("R", "110110", None),
     "patient.disposed": EventCodes("D", "110110", None),
     "patient.": EventCodes("U", "110110", None),
     "vault.": EventCodes("E", "110113", None),

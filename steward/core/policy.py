@@ -30,8 +30,9 @@ class Action:
     UPDATE = "update"
     EXPORT = "export"
     BREAK_GLASS = "break-glass"
+    WRITE_TEXT = "write-text"  # add a sealed free text (a message) to the patient's record
 
-    ALL = (READ, SEARCH, CREATE, UPDATE, EXPORT, BREAK_GLASS)
+    ALL = (READ, SEARCH, CREATE, UPDATE, EXPORT, BREAK_GLASS, WRITE_TEXT)
 
 
 @dataclass(frozen=True)

@@ -322,6 +322,10 @@ class DemoWorld:
         self.transparency(
             (maple, sunny), vendor=bpo, admins=admins, privacy_officers=privacy_officers
         )
+        self.progress("work queue and 90 days of history")
+        from steward.demo.work import seed_work
+
+        seed_work([maple, sunny], teams=teams, seed=SEED)
         return self.logins
 
     def transparency(

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "steward.access",
     "steward.consent",
     "steward.catalog",
+    "steward.work",
     "steward.api",
     "steward.demo",
 ]
@@ -249,6 +250,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "steward.audit.tasks.seal_pending",
         "schedule": float(STEWARD_AUDIT_SEAL_INTERVAL_SECONDS),
     },
+    "work-sla-sweep": {"task": "steward.work.tasks.sweep", "schedule": 60.0},
 }
 
 # --- The gate -----------------------------------------------------------------------
@@ -275,6 +277,12 @@ STEWARD_DEMO_TOOLS = env_bool("STEWARD_DEMO_TOOLS", False)
 STEWARD_PUBLIC_URL = env_str("STEWARD_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # After a material notice change, older consents stay valid this long (re-consent window).
 STEWARD_RECONSENT_GRACE_DAYS = env_int("STEWARD_RECONSENT_GRACE_DAYS", 30, minimum=0, maximum=365)
+# After a task closes, its assistant keeps access this long (to finish notes, answer a reply).
+STEWARD_WORK_ACCESS_TAIL_MINUTES = env_int(
+    "STEWARD_WORK_ACCESS_TAIL_MINUTES", 10, minimum=0, maximum=240
+)
+# A task is "at risk" when a due time is this close and not yet met.
+STEWARD_WORK_AT_RISK_MINUTES = env_int("STEWARD_WORK_AT_RISK_MINUTES", 30, minimum=1)
 # How text messages leave Steward (the console backend prints a redacted line).
 STEWARD_SMS_BACKEND = env_str("STEWARD_SMS_BACKEND", "steward.core.sms.ConsoleBackend")
 

@@ -70,3 +70,30 @@ class PatientCipher:
     def decryptor(self) -> tuple[Any, bytes]:
         """The raw AES-GCM decrypt and the associated-data prefix a field name completes."""
         return self._aes.decrypt, self._row_aad + b"\x1f"
+
+
+def text_aad(text: Any, dek_version: int) -> bytes:
+    """Binds a sealed text to its row, its patient's tenant and the key version sealing it."""
+    return crypto.field_aad(
+        crypto.associated_data(
+            tenant_id=text.tenant_id,
+            model=text.MODEL_LABEL,
+            row_id=text.pk,
+            key_version=dek_version,
+        ),
+        "body",
+    )
+
+
+def seal_text(patient: Patient, text: Any, body: str, *, data_key: bytes | None = None) -> None:
+    """Seal ``body`` into ``text`` (a vault SealedText) under the patient's current data key."""
+    aes = AESGCM(data_key if data_key is not None else unwrap_key(patient))
+    text.dek_version = patient.dek_version
+    text.enc_body = crypto.seal(aes, body, text_aad(text, patient.dek_version))
+
+
+def open_text(text: Any, data_key: bytes) -> str:
+    body: str = crypto.open_sealed(
+        AESGCM(data_key), bytes(text.enc_body), text_aad(text, text.dek_version)
+    )
+    return body

@@ -220,3 +220,24 @@ class KeyRotation(PublicIdModel):
 
     def __str__(self) -> str:
         return f"rotation of {self.tenant_id} to v{self.target_kek_version}"
+
+
+class SealedText(PublicIdModel):
+    """A free text about a patient (a message body, a note), sealed under the patient's data
+    key like a field: readable only through the gate, re-encrypted when the patient's key is
+    replaced, and gone with it when the record is disposed of."""
+
+    MODEL_LABEL = "vault.sealedtext"
+
+    tenant = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="sealed_texts")
+    kind = models.SlugField(max_length=40)
+    dek_version = models.PositiveIntegerField()
+    enc_body = models.BinaryField()
+
+    class Meta:
+        ordering = ("created_at",)
+        indexes = [models.Index(fields=["patient", "kind"], name="vault_sealedtext_patient")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"

@@ -15,11 +15,11 @@ from cryptography.exceptions import InvalidTag
 
 from steward.core.events import SecurityEvent, record
 from steward.vault import crypto
-from steward.vault.envelope import PatientCipher, PatientDisposed
+from steward.vault.envelope import PatientCipher, PatientDisposed, open_text, unwrap_key
 from steward.vault.fields import PATIENT_FIELDS
-from steward.vault.models import Patient
+from steward.vault.models import Patient, SealedText
 
-__all__ = ["PatientDisposed", "VaultIntegrityError", "read_fields", "read_many"]
+__all__ = ["PatientDisposed", "VaultIntegrityError", "read_fields", "read_many", "read_texts"]
 
 
 class VaultIntegrityError(Exception):
@@ -96,3 +96,22 @@ def read_many(patients: Iterable[Patient], fields: Iterable[str]) -> list[dict[s
             raise PatientDisposed(f"{patient} has been disposed of.")
         results.append(_open(patient, PatientCipher(patient), plan))
     return results
+
+
+def read_texts(patient: Patient, texts: Iterable[SealedText]) -> dict[Any, str]:
+    """Open sealed texts of ``patient`` (id → text); a text of another patient is refused."""
+    if patient.is_disposed:
+        raise PatientDisposed(f"{patient} has been disposed of.")
+    data_key = unwrap_key(patient)
+    opened: dict[Any, str] = {}
+    for text in texts:
+        if text.patient_id != patient.pk or text.tenant_id != patient.tenant_id:
+            raise ValueError("A sealed text was asked for through another patient.")
+        try:
+            opened[text.pk] = open_text(text, data_key)
+        except (crypto.IntegrityFailure, InvalidTag):
+            _report_integrity_failure(patient, f"sealed-text:{text.kind}")
+            raise VaultIntegrityError(
+                f"A sealed {text.kind} of {patient} failed its integrity check."
+            ) from None
+    return opened

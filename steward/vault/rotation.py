@@ -19,10 +19,17 @@ from steward.core.dbscope import tenant_scope
 from steward.core.events import SecurityEvent, record
 from steward.tenancy.models import Organization
 from steward.vault import blind
-from steward.vault.envelope import PatientCipher, dek_aad, unwrap_key, wrap_new_key
+from steward.vault.envelope import (
+    PatientCipher,
+    dek_aad,
+    open_text,
+    seal_text,
+    unwrap_key,
+    wrap_new_key,
+)
 from steward.vault.fields import PATIENT_FIELDS
 from steward.vault.keys import provider
-from steward.vault.models import KeyRotation, Patient, PatientStatus
+from steward.vault.models import KeyRotation, Patient, PatientStatus, SealedText
 
 Progress = Callable[[int], None]
 
@@ -93,7 +100,8 @@ def _rewrap(patient: Patient, target: int) -> None:
 
 
 def _reencrypt(patient: Patient, rotation: KeyRotation) -> None:
-    old = PatientCipher(patient)
+    old_key = unwrap_key(patient)
+    old = PatientCipher(patient, old_key)
     values = {
         name: old.open(name, bytes(blob))
         for name in PATIENT_FIELDS
@@ -104,7 +112,13 @@ def _reencrypt(patient: Patient, rotation: KeyRotation) -> None:
     new = PatientCipher(patient, data_key, dek_version=version)
     for name, value in values.items():
         setattr(patient, f"enc_{name}", new.seal(name, value))
+    # Sealed texts (message bodies, notes) move to the new key with the fields.
+    texts = list(SealedText.objects.filter(patient=patient))
+    bodies = [open_text(text, old_key) for text in texts]
     patient.dek_version = version
+    for text, body in zip(texts, bodies, strict=True):
+        seal_text(patient, text, body, data_key=data_key)
+    SealedText.objects.bulk_update(texts, ["dek_version", "enc_body"])
     patient.last_rotation_id = rotation.pk
 
 

@@ -23,7 +23,7 @@ from steward.core.events import SecurityEvent, record
 from steward.tenancy.models import Organization
 from steward.tenancy.roles import OrganizationKind
 from steward.vault import blind
-from steward.vault.envelope import PatientCipher, PatientDisposed, wrap_new_key
+from steward.vault.envelope import PatientCipher, PatientDisposed, seal_text, wrap_new_key
 from steward.vault.fields import PATIENT_FIELDS
 from steward.vault.models import (
     CIPHER_COLUMNS,
@@ -33,6 +33,7 @@ from steward.vault.models import (
     Patient,
     PatientStatus,
     RetentionPolicy,
+    SealedText,
 )
 from steward.vault.validation import clean_values
 
@@ -136,6 +137,20 @@ def patient_update(*, patient: Patient, changes: dict[str, Any], actor: User | N
     return locked
 
 
+def sealed_text_create(*, patient: Patient, kind: str, body: str, actor: User | None) -> SealedText:
+    """Seal a free text about ``patient`` under their data key (the patient row is locked so a
+    key replacement cannot interleave). The event names the text, never its words."""
+    with tenant_scope([patient.tenant_id]):
+        locked = Patient.objects.select_for_update().get(pk=patient.pk)
+        if locked.is_disposed:
+            raise PatientDisposed(f"{locked} has been disposed of.")
+        text = SealedText(tenant_id=locked.tenant_id, patient=locked, kind=kind)
+        seal_text(locked, text, body)
+        text.save()
+        _event("patient.text-sealed", locked, actor, kind=kind, text=str(text.pk))
+    return text
+
+
 def patient_record_activity(*, patient: Patient, on: dt.date | None = None) -> None:
     """Move the retention clock: the patient was seen or contacted."""
     day = on or patient.tenant.local_today()
@@ -199,6 +214,7 @@ def patient_dispose(
         locked.disposed_at = timezone.now()
         locked.portal_user = None
         locked.save()
+        SealedText.objects.filter(patient=locked).update(enc_body=b"")
         certificate = DisposalCertificate.objects.create(
             tenant=locked.tenant,
             patient=locked,

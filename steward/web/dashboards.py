@@ -13,15 +13,10 @@ from steward.audit import selectors as audit_selectors
 from steward.audit.permissions import AUDIT_READERS
 from steward.consent import selectors as consent_selectors
 from steward.consent.views import CAMPAIGN_READERS
+from steward.core.charts import bars
 from steward.tenancy import selectors
 from steward.tenancy.roles import Capability, OrganizationKind, Role, role_can
 from steward.vault import selectors as vault_selectors
-
-
-def _bars(pairs: list[tuple[str, int]]) -> list[dict[str, Any]]:
-    """Rows for a horizontal bar chart (drawn with <meter>, so no inline styles are needed)."""
-    top = max((value for _, value in pairs), default=0) or 1
-    return [{"label": label, "value": value, "max": top} for label, value in pairs]
 
 
 def dashboard_context(request: HttpRequest) -> dict[str, Any]:
@@ -42,19 +37,19 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
     if role == Role.PLATFORM_OPERATOR:
         platform = selectors.platform_figures()
         context["platform"] = platform
-        context["platform_org_bars"] = _bars(platform.organizations_by_kind)
-        context["platform_agreement_bars"] = _bars(platform.agreements_by_status)
+        context["platform_org_bars"] = bars(platform.organizations_by_kind)
+        context["platform_agreement_bars"] = bars(platform.agreements_by_status)
         return context
     if role_can(role, Capability.VIEW_MEMBERS) or role_can(role, Capability.VIEW_AGREEMENTS):
         figures = selectors.organization_figures(organization=organization)
         context["figures"] = figures
-        context["role_bars"] = _bars(figures.members_by_role)
-        context["agreement_bars"] = _bars(figures.agreements_by_status)
+        context["role_bars"] = bars(figures.members_by_role)
+        context["agreement_bars"] = bars(figures.agreements_by_status)
         context["agreements"] = selectors.agreement_list(organization=organization)[:5]
     if role in AUDIT_READERS:
         summary = audit_selectors.trail_summary(organization=organization)
         context["trail"] = summary
-        context["trail_bars"] = _bars(summary.by_outcome)
+        context["trail_bars"] = bars(summary.by_outcome)
     if role == Role.PRIVACY_OFFICER:
         report = access_selectors.review_report(tenant=organization)
         context["reviews"] = {
@@ -65,8 +60,8 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
     if role in CAMPAIGN_READERS and organization.kind == OrganizationKind.COVERED_ENTITY:
         consents = consent_selectors.summary(organization)
         context["consents"] = consents
-        context["consent_bars"] = _bars(consents["granted"])
-        context["refusal_bars"] = _bars(consents["refused"])
+        context["consent_bars"] = bars(consents["granted"])
+        context["refusal_bars"] = bars(consents["refused"])
     if organization.kind == OrganizationKind.COVERED_ENTITY and role != Role.PATIENT:
         context["patients"] = vault_selectors.patient_count(tenant=organization)
     if role == Role.SUPERVISOR:

@@ -13,6 +13,7 @@ from steward.catalog import views as catalog_views
 from steward.consent import views as consent_views
 from steward.tenancy.roles import STAFF_ROLES, Capability, Role, role_can
 from steward.vault.views import READERS as RECORDS_READERS
+from steward.work import views as work_views
 
 PATIENT_WORKERS = frozenset(role for role in ROLE_ACTIONS if role != Role.PATIENT)
 PURPOSE_READERS = frozenset(STAFF_ROLES - {Role.PLATFORM_OPERATOR})
@@ -28,9 +29,16 @@ class NavItem:
 
 NAVIGATION = (
     NavItem("Dashboard", "web:dashboard"),
+    NavItem("My work", "work:workspace", roles=frozenset({Role.VMA})),
+    NavItem("Queue board", "work:board", roles=work_views.BOARD_ROLES),
+    NavItem("Tasks", "work:practice", roles=work_views.PRACTICE_STAFF | {Role.PRIVACY_OFFICER}),
+    NavItem("SLA", "work:sla", roles=work_views.BOARD_ROLES | work_views.PRACTICE_STAFF),
+    NavItem("Assistants", "work:assistants", roles=work_views.BOARD_ROLES),
+    NavItem("Task types", "work:task-types", roles=work_views.PRACTICE_STAFF),
     NavItem("Patients", "access:search", roles=PATIENT_WORKERS),
     NavItem("My record", "portal:record", roles=frozenset({Role.PATIENT})),
     NavItem("Who looked at my record", "portal:access-log", roles=frozenset({Role.PATIENT})),
+    NavItem("Requests & messages", "requests:home", roles=frozenset({Role.PATIENT})),
     NavItem("My privacy choices", "privacy:home", roles=frozenset({Role.PATIENT})),
     NavItem("Our services", "patient-services:home", roles=frozenset({Role.PATIENT})),
     NavItem("Members", "tenancy:member-list", capability=Capability.VIEW_MEMBERS),

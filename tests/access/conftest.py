@@ -52,3 +52,37 @@ def patient_b(tenant_b: Tenant) -> Patient:
 @pytest.fixture
 def fresh_session() -> float:
     return time.time()
+
+
+def assign_task(
+    tenant: Tenant, patient: Patient, worker: Any, purpose: str = "appointment-scheduling"
+) -> Any:
+    """Give ``worker`` (a VMA) an open task for ``patient``: the key to the record (work rule)."""
+    from steward.access.models import PurposeOfUse
+    from steward.work import services as work
+    from steward.work.models import Source, TaskType
+
+    task_type, _created = TaskType.objects.get_or_create(
+        tenant=patient.tenant,
+        code=f"test-{purpose}",
+        defaults={
+            "name": f"Test task ({purpose})",
+            "service": "Test",
+            "purpose": PurposeOfUse.objects.get(code=purpose),
+            "team": tenant.team,
+        },
+    )
+    task = work.task_create(
+        tenant=patient.tenant,
+        patient=patient,
+        task_type=task_type,
+        actor=None,
+        source=Source.STAFF,
+    )
+    return work.assign(task=task, worker=worker, actor=None, mode="test")
+
+
+@pytest.fixture
+def vma_task(tenant_a: Tenant, patient_a: Patient) -> Any:
+    """tenant_a's VMA has an open scheduling task for patient_a."""
+    return assign_task(tenant_a, patient_a, tenant_a.vma)

@@ -33,7 +33,9 @@ def test_a_practitioner_reads_every_field_for_treatment(
     assert "notes" in event.record["entity"]["fields"]
 
 
-def test_a_vma_sees_only_the_scheduling_fields(tenant_a: Tenant, patient_a: Patient) -> None:
+def test_a_vma_sees_only_the_scheduling_fields(
+    tenant_a: Tenant, patient_a: Patient, vma_task: object
+) -> None:
     reading = gate.read(
         subject=subject_for(tenant_a.vma), patient_id=patient_a.pk, purpose_code=SCHEDULING
     )
@@ -43,7 +45,7 @@ def test_a_vma_sees_only_the_scheduling_fields(tenant_a: Tenant, patient_a: Pati
 
 
 def test_asking_for_more_fields_than_the_purpose_gives_only_the_purpose(
-    tenant_a: Tenant, patient_a: Patient
+    tenant_a: Tenant, patient_a: Patient, vma_task: object
 ) -> None:
     reading = gate.read(
         subject=subject_for(tenant_a.vma),
@@ -62,12 +64,18 @@ def test_asking_for_more_fields_than_the_purpose_gives_only_the_purpose(
     assert denied.value.decision.reasons == ("fields-outside-purpose",)
 
 
-def test_purpose_must_be_open_to_the_role(tenant_a: Tenant, patient_a: Patient) -> None:
+def test_purpose_must_be_open_to_the_role(
+    tenant_a: Tenant, patient_a: Patient, vma_task: object
+) -> None:
     with pytest.raises(gate.AccessDenied) as denied:
         gate.read(
             subject=subject_for(tenant_a.vma), patient_id=patient_a.pk, purpose_code="treatment"
         )
-    assert denied.value.decision.reasons == ("purpose-not-for-role:treatment",)
+    # Both rules object: treatment is not a VMA purpose, and no task of theirs is for it.
+    assert denied.value.decision.reasons == (
+        "no-active-assignment",
+        "purpose-not-for-role:treatment",
+    )
     assert not denied.value.concealed
 
 
@@ -108,7 +116,9 @@ def test_another_tenant_is_concealed_as_not_found(tenant_b: Tenant, patient_a: P
     assert attempt.tenant_id == patient_a.tenant_id
 
 
-def test_a_bpo_reads_only_while_its_baa_is_in_force(tenant_a: Tenant, patient_a: Patient) -> None:
+def test_a_bpo_reads_only_while_its_baa_is_in_force(
+    tenant_a: Tenant, patient_a: Patient, vma_task: object
+) -> None:
     gate.read(subject=subject_for(tenant_a.vma), patient_id=patient_a.pk, purpose_code=SCHEDULING)
     agreement = tenant_a.agreement
     agreement.terminates_on = tenant_a.practice.local_today()
@@ -177,7 +187,9 @@ def test_a_disposed_patient_is_never_readable(tenant_a: Tenant, patient_a: Patie
         assert "patient-disposed" in denied.value.decision.reasons
 
 
-def test_updates_must_stay_within_the_purpose(tenant_a: Tenant, patient_a: Patient) -> None:
+def test_updates_must_stay_within_the_purpose(
+    tenant_a: Tenant, patient_a: Patient, vma_task: object
+) -> None:
     gate.update(
         subject=subject_for(tenant_a.vma),
         patient_id=patient_a.pk,
@@ -202,7 +214,7 @@ def test_updates_must_stay_within_the_purpose(tenant_a: Tenant, patient_a: Patie
 
 
 def test_search_finds_within_reach_only(
-    tenant_a: Tenant, tenant_b: Tenant, patient_a: Patient, patient_b: Patient
+    tenant_a: Tenant, tenant_b: Tenant, patient_a: Patient, patient_b: Patient, vma_task: object
 ) -> None:
     mrn = gate.read(
         subject=subject_for(tenant_a.practitioner),

@@ -19,6 +19,7 @@ from steward.tenancy.models import AgreementStatus
 from steward.tenancy.roles import OrganizationKind, Role
 from steward.vault.models import Patient
 from steward.vault.services import patient_dispose
+from tests.access.conftest import assign_task
 from tests.conftest import sign_in
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 from tests.personas import Tenant, with_mfa
@@ -79,7 +80,9 @@ def succeeded(endpoint: str, response: Any) -> bool:
     return response.status_code == (302 if endpoint == "break-glass" else 200)
 
 
-@pytest.mark.parametrize("situation", ["same", "other", "baa-ended", "disposed", "own"])
+@pytest.mark.parametrize(
+    "situation", ["same", "other", "baa-ended", "disposed", "own", "unassigned"]
+)
 @pytest.mark.parametrize("role", ROLES)
 def test_matrix(
     client: Client,
@@ -91,6 +94,8 @@ def test_matrix(
 ) -> None:
     if situation == "own" and role != "patient":
         pytest.skip("only patients have an own record")
+    if situation == "unassigned" and role != "vma":
+        pytest.skip("only VMAs need an assigned task")
     if situation == "baa-ended" and role not in VENDOR_ROLES:
         pytest.skip("only vendor roles depend on a BAA")
     subject_tenant = tenant_b if situation == "other" else tenant_a
@@ -105,6 +110,9 @@ def test_matrix(
     if situation == "own":
         patient_a.portal_user = user
         patient_a.save()
+    if role == "vma" and situation not in ("unassigned", "disposed"):
+        # A VMA works through tasks: give them one, so the other rules are what is tested.
+        assign_task(tenant_a, patient_a, user)
     sign_in(client, user, mfa=role != "patient")
     expected = (
         OWN_RECORD if situation == "own" else (ALLOWED[role] if situation == "same" else set())
@@ -136,6 +144,8 @@ def test_create_and_search_by_role(
     client: Client, tenant_a: Tenant, patient_a: Patient, role: str
 ) -> None:
     sign_in(client, user_for(tenant_a, role), mfa=role != "patient")
+    if role == "vma":
+        assign_task(tenant_a, patient_a, tenant_a.vma)  # a VMA's search finds its tasks' patients
     before = AuditEvent.objects.filter(outcome="denied").count()
     created = client.post(
         "/api/patients/",

@@ -26,7 +26,11 @@ def page(client: Client, patient: Patient, purpose: str | None = None) -> Any:
 
 
 def test_a_vma_page_holds_the_scheduling_fields_and_nothing_else(
-    client: Client, tenant_a: Tenant, patient_a: Patient, caplog: pytest.LogCaptureFixture
+    client: Client,
+    tenant_a: Tenant,
+    patient_a: Patient,
+    caplog: pytest.LogCaptureFixture,
+    vma_task: object,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     sign_in(client, tenant_a.vma)
@@ -45,7 +49,7 @@ def test_a_vma_page_holds_the_scheduling_fields_and_nothing_else(
 
 
 def test_the_api_answers_with_the_purpose_fields_only(
-    client: Client, tenant_a: Tenant, patient_a: Patient
+    client: Client, tenant_a: Tenant, patient_a: Patient, vma_task: object
 ) -> None:
     sign_in(client, tenant_a.vma)
     body = client.get(f"/api/patients/{patient_a.pk}").json()
@@ -82,7 +86,7 @@ def test_a_denial_explains_in_words(client: Client, tenant_a: Tenant, patient_a:
 
 
 def test_editing_offers_only_the_purpose_fields(
-    client: Client, tenant_a: Tenant, patient_a: Patient
+    client: Client, tenant_a: Tenant, patient_a: Patient, vma_task: object
 ) -> None:
     sign_in(client, tenant_a.vma)
     url = reverse("access:edit", args=[patient_a.pk])
@@ -141,7 +145,9 @@ def test_a_client_admin_registers_a_patient_with_inline_errors(
     assert created.bi_mrn
 
 
-def test_search_page(client: Client, tenant_a: Tenant, patient_a: Patient) -> None:
+def test_search_page(
+    client: Client, tenant_a: Tenant, patient_a: Patient, vma_task: object
+) -> None:
     sign_in(client, tenant_a.vma)
     empty = client.get(
         reverse("access:search"), {"purpose": "appointment-scheduling", "family_name": "Ward"}
@@ -243,7 +249,7 @@ class TestPortal:
         patient.save()
 
     def test_the_patient_reads_their_record_and_who_looked(
-        self, client: Client, tenant_a: Tenant, patient_a: Patient
+        self, client: Client, tenant_a: Tenant, patient_a: Patient, vma_task: object
     ) -> None:
         from steward.audit.sealing import seal_pending
         from steward.audit.standalone import verify_bundle

@@ -31,7 +31,9 @@ SMS = "reminders-sms"
 
 
 def remind_read(tenant: Tenant, patient: Patient) -> gate.Reading:
-    return gate.read(subject=subject_for(tenant.vma), patient_id=patient.pk, purpose_code=SMS)
+    return gate.read(
+        subject=subject_for(tenant.supervisor), patient_id=patient.pk, purpose_code=SMS
+    )
 
 
 def denial_reasons(tenant: Tenant, patient: Patient) -> tuple[str, ...]:
@@ -78,7 +80,7 @@ def test_purposes_that_need_no_consent_are_not_affected(
     tenant_a: Tenant, patient_a: Patient, notice: Notice
 ) -> None:
     reading = gate.read(
-        subject=subject_for(tenant_a.vma),
+        subject=subject_for(tenant_a.supervisor),
         patient_id=patient_a.pk,
         purpose_code="appointment-scheduling",
     )
@@ -170,7 +172,7 @@ def test_vendor_processing_consent_binds_the_vendor_only(
     )
     with pytest.raises(gate.AccessDenied) as caught:
         gate.read(
-            subject=subject_for(tenant_a.vma),
+            subject=subject_for(tenant_a.supervisor),
             patient_id=portal_patient.pk,
             purpose_code="appointment-scheduling",
         )
@@ -183,7 +185,7 @@ def test_vendor_processing_consent_binds_the_vendor_only(
     )
     choose(tenant_a, portal_patient, "vendor-processing", Decision.GRANTED)
     gate.read(
-        subject=subject_for(tenant_a.vma),
+        subject=subject_for(tenant_a.supervisor),
         patient_id=portal_patient.pk,
         purpose_code="appointment-scheduling",
     )

@@ -86,10 +86,10 @@ class TestPortal:
 
 
 class TestStaffPatientPage:
-    def test_vma_sees_choices_and_opening_is_recorded(
+    def test_vendor_supervisor_sees_choices_and_opening_is_recorded(
         self, client: Client, tenant_a: Tenant, patient_a: Patient, notice: Notice
     ) -> None:
-        sign_in(client, tenant_a.vma)
+        sign_in(client, tenant_a.supervisor)
         page = client.get(f"/consent/patients/{patient_a.pk}/")
         assert page.status_code == 200
         assert b"Imani Ward" in page.content
@@ -147,6 +147,9 @@ class TestStaffPatientPage:
     def test_vma_cannot_record_answers_or_restrictions(
         self, client: Client, tenant_a: Tenant, patient_a: Patient, notice: Notice
     ) -> None:
+        from tests.access.conftest import assign_task
+
+        assign_task(tenant_a, patient_a, tenant_a.vma)
         sign_in(client, tenant_a.vma)
         response = client.post(
             f"/consent/patients/{patient_a.pk}/choice/",
@@ -167,7 +170,7 @@ class TestReminders:
     def test_reminder_without_consent_is_not_sent_and_is_recorded(
         self, client: Client, tenant_a: Tenant, patient_a: Patient, notice: Notice
     ) -> None:
-        sign_in(client, tenant_a.vma)
+        sign_in(client, tenant_a.supervisor)
         response = client.post(f"/consent/patients/{patient_a.pk}/reminder/", REMINDER, follow=True)
         assert b"The reminder was not sent" in response.content
         assert sms.outbox == []
@@ -183,7 +186,7 @@ class TestReminders:
     ) -> None:
         choose(tenant_a, portal_patient, "reminders-sms", Decision.GRANTED)
         choose(tenant_a, portal_patient, "reminders-email", Decision.GRANTED)
-        sign_in(client, tenant_a.vma)
+        sign_in(client, tenant_a.supervisor)
         client.post(f"/consent/patients/{portal_patient.pk}/reminder/", REMINDER)
         client.post(
             f"/consent/patients/{portal_patient.pk}/reminder/", {**REMINDER, "channel": "email"}
@@ -200,7 +203,7 @@ class TestReminders:
     def test_bad_reminder_form_is_shown_inline(
         self, client: Client, tenant_a: Tenant, patient_a: Patient, notice: Notice
     ) -> None:
-        sign_in(client, tenant_a.vma)
+        sign_in(client, tenant_a.supervisor)
         response = client.post(
             f"/consent/patients/{patient_a.pk}/reminder/", {**REMINDER, "channel": "pigeon"}
         )

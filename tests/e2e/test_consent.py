@@ -9,6 +9,7 @@ from steward.audit.models import AuditEvent
 from steward.consent.models import Decision, MessageStatus, OutboundMessage
 from steward.core import sms
 from steward.vault.services import patient_create
+from tests.access.conftest import assign_task
 from tests.consent.conftest import choose, publish
 from tests.e2e.conftest import screenshot, sign_in
 from tests.personas import build_tenant
@@ -29,6 +30,7 @@ def test_patient_withdraws_sms_consent_and_the_next_reminder_is_blocked(
     patient.portal_user = tenant.patient
     patient.save(update_fields=["portal_user"])
     publish(tenant, summary="First version.")
+    assign_task(tenant, patient, tenant.vma)  # the assistant works through a task
     choose(tenant, patient, "reminders-sms", Decision.GRANTED)
     sms.outbox.clear()
 

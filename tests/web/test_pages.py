@@ -62,6 +62,7 @@ def test_navigation_follows_the_role(client: Client, tenant_a: Tenant) -> None:
     labels = [item["label"] for item in client.get(reverse("web:dashboard")).context["navigation"]]
     assert labels == [
         "Dashboard",
+        "My work",
         "Patients",
         "Teams",
         "Purposes of use",
@@ -74,6 +75,7 @@ def test_navigation_follows_the_role(client: Client, tenant_a: Tenant) -> None:
         "Dashboard",
         "My record",
         "Who looked at my record",
+        "Requests & messages",
         "My privacy choices",
         "Our services",
         "My account",

@@ -30,6 +30,7 @@ class Command(BaseCommand):
             "patients",
             "notices and consents",
             "service catalogues",
+            "work queue and 90 days of history",
         ]
         with (
             command_context("seed_demo"),

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class WorkConfig(AppConfig):
+    name = "steward.work"
+    label = "work"
+    verbose_name = "Work queue"
+
+    def ready(self) -> None:
+        from steward.work import rules
+
+        rules.register_rules()
