@@ -19,6 +19,7 @@ urlpatterns = [
     path("consent/", include("steward.consent.urls")),
     path("services/", include("steward.catalog.urls")),
     path("work/", include("steward.work.urls")),
+    path("workforce/", include("steward.workforce.urls")),
     path("accounts/", include("steward.accounts.urls")),
     # Sign-in addresses are managed by each organisation's administrator, so
     # allauth's self-service email page is replaced by the account page.

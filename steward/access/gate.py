@@ -43,6 +43,13 @@ class AccessDenied(PermissionDenied):
         first = describe(code)
         self.message = first.message
         self.advice = first.advice
+        # Every other reason too, so a worker sees all that stands between them and the record.
+        self.others = (
+            ()
+            if decision.concealed
+            else tuple(describe(other) for other in decision.reasons if other != code)
+        )
+        self.url_name = first.url_name or next((o.url_name for o in self.others if o.url_name), "")
         super().__init__(self.message)
 
     @property

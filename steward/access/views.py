@@ -31,7 +31,13 @@ def denied(request: HttpRequest, error: gate.AccessDenied) -> HttpResponse:
     return render(
         request,
         "access/denied.html",
-        {"message": error.message, "advice": error.advice, "status": status},
+        {
+            "message": error.message,
+            "advice": error.advice,
+            "action_url": reverse(error.url_name) if error.url_name else "",
+            "others": error.others,
+            "status": status,
+        },
         status=status,
     )
 

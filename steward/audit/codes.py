@@ -75,6 +75,7 @@ _BY_PREFIX: dict[str, EventCodes] = {
     "restriction.": EventCodes("U", "110110", None),
     "communication.": EventCodes("E", "110100", None),
     "catalog.": EventCodes("U", "110100", None),
+    "workforce.": EventCodes("U", "110113", "110137"),
 }
 
 

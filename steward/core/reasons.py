@@ -18,6 +18,7 @@ class Reason:
     code: str
     message: str
     advice: str = ""
+    url_name: str = ""  # a page where the person can act on it, if there is one
 
     def __str__(self) -> str:
         return self.code
@@ -26,14 +27,14 @@ class Reason:
 _registry: dict[str, Reason] = {}
 
 
-def reason(code: str, message: str, advice: str = "") -> Reason:
+def reason(code: str, message: str, advice: str = "", url_name: str = "") -> Reason:
     """Define a reason code; defining one code twice with other words is a bug."""
     if not _CODE.match(code):
         raise ValueError(f"Reason code {code!r} is not kebab-case.")
     existing = _registry.get(code)
     if existing is not None and (existing.message, existing.advice) != (message, advice):
         raise ValueError(f"Reason code {code!r} is already defined differently.")
-    defined = Reason(code, message, advice)
+    defined = Reason(code, message, advice, url_name)
     _registry[code] = defined
     return defined
 
@@ -46,5 +47,5 @@ def describe(code: str) -> Reason:
         return Reason(code, "The request was refused.")
     if found.code != code:
         detail = code.split(":", 1)[1]
-        return Reason(code, f"{found.message} ({detail})", found.advice)
+        return Reason(code, f"{found.message} ({detail})", found.advice, found.url_name)
     return found

@@ -322,11 +322,20 @@ class DemoWorld:
         self.transparency(
             (maple, sunny), vendor=bpo, admins=admins, privacy_officers=privacy_officers
         )
-        self.progress("work queue and 90 days of history")
-        from steward.demo.work import seed_work
-
-        seed_work([maple, sunny], teams=teams, seed=SEED)
+        self.operations([maple, sunny], vendor=bpo, teams=teams)
         return self.logins
+
+    def operations(
+        self, practices: list[Organization], *, vendor: Organization, teams: list[Team]
+    ) -> None:
+        """The work queue and the vendor's workforce records."""
+        from steward.demo.work import seed_work
+        from steward.demo.workforce import seed_workforce
+
+        self.progress("work queue and 90 days of history")
+        seed_work(practices, teams=teams, seed=SEED)
+        self.progress("workforce: screening, training, policies")
+        seed_workforce(vendor, seed=SEED)
 
     def transparency(
         self,

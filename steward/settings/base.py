@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "steward.consent",
     "steward.catalog",
     "steward.work",
+    "steward.workforce",
     "steward.api",
     "steward.demo",
 ]
@@ -251,6 +252,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(STEWARD_AUDIT_SEAL_INTERVAL_SECONDS),
     },
     "work-sla-sweep": {"task": "steward.work.tasks.sweep", "schedule": 60.0},
+    "workforce-sweep": {"task": "steward.workforce.tasks.sweep", "schedule": 3600.0},
 }
 
 # --- The gate -----------------------------------------------------------------------
@@ -283,6 +285,19 @@ STEWARD_WORK_ACCESS_TAIL_MINUTES = env_int(
 )
 # A task is "at risk" when a due time is this close and not yet met.
 STEWARD_WORK_AT_RISK_MINUTES = env_int("STEWARD_WORK_AT_RISK_MINUTES", 30, minimum=1)
+# Workforce clearance: days an expired course or an unaccepted new policy version is
+# forgiven before the gate denies (0: none); reminders go this many days before expiry;
+# access-review campaigns open every this many days with this many days to decide.
+STEWARD_WORKFORCE_GRACE_DAYS = env_int("STEWARD_WORKFORCE_GRACE_DAYS", 0, minimum=0, maximum=90)
+STEWARD_WORKFORCE_REMINDER_DAYS = env_int(
+    "STEWARD_WORKFORCE_REMINDER_DAYS", 30, minimum=1, maximum=180
+)
+STEWARD_ACCESS_REVIEW_EVERY_DAYS = env_int(
+    "STEWARD_ACCESS_REVIEW_EVERY_DAYS", 91, minimum=7, maximum=366
+)
+STEWARD_ACCESS_REVIEW_DAYS_TO_DECIDE = env_int(
+    "STEWARD_ACCESS_REVIEW_DAYS_TO_DECIDE", 14, minimum=1, maximum=90
+)
 # How text messages leave Steward (the console backend prints a redacted line).
 STEWARD_SMS_BACKEND = env_str("STEWARD_SMS_BACKEND", "steward.core.sms.ConsoleBackend")
 

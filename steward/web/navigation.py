@@ -11,9 +11,20 @@ from steward.access.purposes import ROLE_ACTIONS
 from steward.audit.permissions import AUDIT_READERS
 from steward.catalog import views as catalog_views
 from steward.consent import views as consent_views
-from steward.tenancy.roles import STAFF_ROLES, Capability, Role, role_can
+from steward.tenancy.roles import (
+    ROLES_BY_KIND,
+    STAFF_ROLES,
+    Capability,
+    OrganizationKind,
+    Role,
+    role_can,
+)
 from steward.vault.views import READERS as RECORDS_READERS
 from steward.work import views as work_views
+from steward.workforce.views import common as workforce
+
+VENDOR = frozenset({OrganizationKind.BUSINESS_ASSOCIATE})
+VENDOR_STAFF = frozenset(ROLES_BY_KIND[OrganizationKind.BUSINESS_ASSOCIATE])
 
 PATIENT_WORKERS = frozenset(role for role in ROLE_ACTIONS if role != Role.PATIENT)
 PURPOSE_READERS = frozenset(STAFF_ROLES - {Role.PLATFORM_OPERATOR})
@@ -25,6 +36,7 @@ class NavItem:
     url_name: str
     capability: str | None = None
     roles: frozenset[str] | None = None
+    kinds: frozenset[str] | None = None  # organisation kinds it is for (None: any)
 
 
 NAVIGATION = (
@@ -36,6 +48,32 @@ NAVIGATION = (
     NavItem("Assistants", "work:assistants", roles=work_views.BOARD_ROLES),
     NavItem("Task types", "work:task-types", roles=work_views.PRACTICE_STAFF),
     NavItem("Patients", "access:search", roles=PATIENT_WORKERS),
+    NavItem("My compliance", "workforce:me", roles=VENDOR_STAFF, kinds=VENDOR),
+    NavItem("Workforce", "workforce:home", roles=workforce.OVERSEERS, kinds=VENDOR),
+    NavItem(
+        "Team compliance",
+        "workforce:team",
+        roles=workforce.SUPERVISORS | workforce.OVERSEERS,
+        kinds=VENDOR,
+    ),
+    NavItem("Screening", "workforce:screening", roles=workforce.OVERSEERS, kinds=VENDOR),
+    NavItem(
+        "Courses", "workforce:courses", roles=workforce.TRAINERS | workforce.OVERSEERS, kinds=VENDOR
+    ),
+    NavItem("Policies", "workforce:policies", roles=workforce.OVERSEERS, kinds=VENDOR),
+    NavItem("Scenarios", "workforce:scenarios", roles=VENDOR_STAFF, kinds=VENDOR),
+    NavItem(
+        "Access reviews",
+        "workforce:reviews",
+        roles=workforce.SUPERVISORS | workforce.OVERSEERS,
+        kinds=VENDOR,
+    ),
+    NavItem(
+        "On- and offboarding",
+        "workforce:checklists",
+        roles=workforce.SUPERVISORS | workforce.COMPLIANCE,
+        kinds=VENDOR,
+    ),
     NavItem("My record", "portal:record", roles=frozenset({Role.PATIENT})),
     NavItem("Who looked at my record", "portal:access-log", roles=frozenset({Role.PATIENT})),
     NavItem("Requests & messages", "requests:home", roles=frozenset({Role.PATIENT})),
@@ -67,6 +105,10 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
         if item.capability and not role_can(role, item.capability):
             continue
         if item.roles is not None and role not in item.roles:
+            continue
+        if item.kinds is not None and (
+            membership is None or membership.organization.kind not in item.kinds
+        ):
             continue
         url = reverse(item.url_name)
         current = request.path == url or (

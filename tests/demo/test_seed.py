@@ -21,7 +21,8 @@ def test_seed_builds_a_coherent_world_once() -> None:
     assert (User.objects.count(), Membership.objects.count(), Team.objects.count()) == counts
 
     assert Team.objects.count() == 3
-    assert Membership.objects.filter(role=Role.VMA).count() == 20
+    assert Membership.objects.filter(role=Role.VMA, is_active=True).count() == 20
+    assert Membership.objects.filter(role=Role.VMA, is_active=False).count() == 1  # offboarded
     agreements = BusinessAssociateAgreement.objects.filter(status=AgreementStatus.ACTIVE)
     assert agreements.count() == 2
     assert all(a.in_force() for a in agreements)

@@ -64,6 +64,8 @@ def test_navigation_follows_the_role(client: Client, tenant_a: Tenant) -> None:
         "Dashboard",
         "My work",
         "Patients",
+        "My compliance",
+        "Scenarios",
         "Teams",
         "Purposes of use",
         "Service catalogue",

@@ -31,6 +31,7 @@ class Command(BaseCommand):
             "notices and consents",
             "service catalogues",
             "work queue and 90 days of history",
+            "workforce: screening, training, policies",
         ]
         with (
             command_context("seed_demo"),

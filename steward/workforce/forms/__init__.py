@@ -1,0 +1,1 @@
+"""Workforce forms, one module per topic."""

@@ -1,0 +1,1 @@
+"""Workforce operations, one module per topic (training, policies, screening, …)."""

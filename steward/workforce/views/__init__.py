@@ -1,0 +1,1 @@
+"""Workforce pages, one module per topic; each module lists its own ``urlpatterns``."""
