@@ -265,6 +265,7 @@ def seed_workforce(bpo: Organization, *, seed: int, now: dt.datetime | None = No
         .order_by("user__email")
     )
     story = _story(people)
+    _last_sign_ins(people, now, chance)
     for index, membership in enumerate(people):
         _backdate(membership, now, new_hire=membership.user.email in story["new-hires"])
         _screen(bpo, membership, today=today, chance=chance, story=story, compliance=compliance)
@@ -678,3 +679,15 @@ def _decide(
     if actor is None or actor.pk == item.membership.user_id:
         actor = admin if admin and admin.pk != item.membership.user_id else compliance
     reviews.review_decide(item=item, actor=actor, decision=decision, note=note)
+
+
+def _last_sign_ins(people: list[Membership], now: dt.datetime, chance: random.Random) -> None:
+    """Most people signed in during the last week; two have not for over a month (the access
+    review flags them)."""
+    idle = {"vma11@bayanihan.demo", "vma16@bayanihan.demo"}
+    for membership in people:
+        days = chance.randint(35, 60) if membership.user.email in idle else chance.randint(0, 6)
+        User.objects.filter(pk=membership.user_id).update(
+            last_login=now - dt.timedelta(days=days, hours=chance.randint(0, 9))
+        )
+        membership.user.last_login = now - dt.timedelta(days=days)

@@ -115,4 +115,9 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
             url != "/" and request.path.startswith(url) and item.url_name != "web:dashboard"
         )
         items.append({"label": item.label, "url": url, "current": current})
+    # Only the most specific match is current: /workforce/screening/ is "Screening", not
+    # also "Workforce".
+    best = max((len(str(i["url"])) for i in items if i["current"]), default=0)
+    for i in items:
+        i["current"] = bool(i["current"]) and len(str(i["url"])) == best
     return items

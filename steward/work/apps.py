@@ -7,6 +7,6 @@ class WorkConfig(AppConfig):
     verbose_name = "Work queue"
 
     def ready(self) -> None:
-        from steward.work import rules
+        from steward.work import reasons, rules  # noqa: F401 - reasons registers the codes' words
 
         rules.register_rules()

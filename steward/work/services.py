@@ -239,6 +239,26 @@ def resume(*, task: Task, actor: User) -> Task:
     return task
 
 
+def task_return(*, task: Task, actor: User | None, why: str) -> Task:
+    """Put a task in hand back in its team's queue: its assistant left or lost access.
+
+    Time spent waiting on the patient is credited to the clocks first, as resuming would.
+    """
+    with transaction.atomic():
+        task = _locked(task)
+        if task.status not in ACTIVE_STATUSES:
+            raise ValidationError({"status": "Only a task in someone's hands can be returned."})
+        worker = str(task.assignee_id)
+        _resume_clocks(task)
+        task.status = TaskStatus.QUEUED
+        task.assignee = None
+        task.assigned_at = None
+        task.save()
+        _history(task, "returned", actor, worker=worker, why=why)
+        _audit("returned", task, actor, worker=worker, why=why)
+    return task
+
+
 def step_record(
     *, task: Task, actor: User, step_key: str, skipped: bool = False, reason: str = ""
 ) -> StepRecord:

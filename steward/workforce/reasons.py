@@ -65,3 +65,18 @@ POLICY_NOT_ACCEPTED = reason(
     "Read and accept it: " + _COMPLIANCE,
     "workforce:me",
 )
+
+
+# How the compliance pages name each lapse when they count workers (third person, short).
+SUMMARY = {
+    MEMBERSHIP_INACTIVE.code: "Membership not active",
+    SCREENING_MISSING.code: "Screening not started",
+    SCREENING_PENDING.code: "Screening in progress",
+    SCREENING_UNDER_REVIEW.code: "Screening result under review",
+    SCREENING_ADVERSE.code: "Screening not cleared",
+    SCREENING_EXPIRED.code: "Re-screening due",
+    TRAINING_MISSING.code: "Required course never passed",
+    TRAINING_EXPIRED.code: "Course expired",
+    TRAINING_OVERDUE.code: "New course version overdue",
+    POLICY_NOT_ACCEPTED.code: "Policy not accepted",
+}

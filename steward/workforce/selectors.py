@@ -13,7 +13,7 @@ from django.utils import timezone
 from steward.core.reasons import describe
 from steward.tenancy.models import Membership, Organization
 from steward.tenancy.roles import Role
-from steward.workforce import clearance
+from steward.workforce import clearance, reasons
 from steward.workforce.clearance import Clearance, Requirement, Requirements
 from steward.workforce.models import ScreeningKind
 
@@ -122,5 +122,5 @@ def blocking_reasons(rows: list[Row]) -> list[tuple[str, int]]:
     counts: Counter[str] = Counter()
     for row in rows:
         for code in {code.split(":", 1)[0] for code in row.clearance.reasons}:
-            counts[describe(code).message] += 1
+            counts[reasons.SUMMARY.get(code) or describe(code).message] += 1
     return counts.most_common()

@@ -188,3 +188,20 @@ def test_bad_input_is_refused_without_a_task(
         )
     assert {"task_type", "priority"} <= set(caught.value.message_dict)
     assert not Task.objects.exists()
+
+
+def test_a_returned_task_goes_back_to_the_queue_with_its_waiting_time_credited(
+    tenant_a: Tenant, patient_a: Patient, appointment_type: TaskType
+) -> None:
+    task = make_task(tenant_a, patient_a)
+    services.wait(task=task, actor=tenant_a.vma, on=TaskStatus.WAITING_PATIENT)
+    task.refresh_from_db()
+    assert task.paused_since is not None
+    returned = services.task_return(task=task, actor=tenant_a.supervisor, why="offboarded")
+    assert returned.status == TaskStatus.QUEUED
+    assert returned.assignee is None and returned.paused_since is None
+    event = AuditEvent.objects.get(event="task.returned")
+    assert event.record["detail"]["why"] == "offboarded"
+    assert event.record["detail"]["worker"] == str(tenant_a.vma.pk)
+    with pytest.raises(ValidationError, match="in someone's hands"):
+        services.task_return(task=returned, actor=tenant_a.supervisor, why="again")

@@ -11,7 +11,7 @@ class CampaignForm(forms.Form):
     name = forms.CharField(
         max_length=160,
         required=False,
-        help_text="Leave empty for “Access review <quarter> <year>”.",
+        help_text="Leave empty to name it after the quarter, e.g. “Access review Q1 2027”.",
     )
     deadline = forms.DateField(
         required=False,

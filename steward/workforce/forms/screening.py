@@ -32,7 +32,11 @@ class ScreeningFilterForm(forms.Form):
 
 
 class ScreeningRequirementForm(forms.Form):
-    kind = forms.ChoiceField(choices=ScreeningKind.choices, label="Kind of check")
+    kind = forms.ChoiceField(
+        choices=[("", "Choose the kind of check"), *ScreeningKind.choices],
+        label="Kind of check",
+        help_text="A kind that is already required has its rule replaced by this one.",
+    )
     roles = forms.MultipleChoiceField(
         choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple, label="Required for"
     )

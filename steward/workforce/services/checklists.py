@@ -22,12 +22,11 @@ from django.utils import timezone
 from steward.access.models import BreakGlassGrant
 from steward.accounts.models import User
 from steward.accounts.services import user_sessions_end
-from steward.audit.services import event_record
 from steward.tenancy.models import Membership
 from steward.tenancy.roles import OrganizationKind, Role
 from steward.tenancy.services import membership_end
 from steward.work import services as work_services
-from steward.work.models import ACTIVE_STATUSES, Task, TaskEvent, TaskStatus
+from steward.work.models import ACTIVE_STATUSES, Task
 from steward.workforce.clearance import Clearance, clearance_for
 from steward.workforce.models import Checklist, ChecklistItem, ChecklistKind
 from steward.workforce.services.common import record
@@ -267,36 +266,16 @@ def checklist_item_tick(*, item: ChecklistItem, actor: User, note: str = "") -> 
 
 
 def _tasks_return(*, user: User, membership: Membership, actor: User) -> int:
-    """Put the worker's tasks in hand back in their team's queue; returns how many.
-
-    A task waiting on the patient has its paused time credited to its clocks first, as
-    resuming would. (``steward.work`` has no "unassign" use case yet; this belongs there.)
-    """
+    """Put the worker's tasks in hand back in their team's queue; returns how many."""
     tasks = (
         Task.objects.select_for_update(of=("self",))
-        .select_related("task_type", "tenant")
         .filter(assignee=user, status__in=ACTIVE_STATUSES)
         .filter(Q(team__organization_id=membership.organization_id) | Q(team__isnull=True))
         .order_by("pk")
     )
     returned = 0
     for task in tasks:
-        work_services._resume_clocks(task)
-        task.status = TaskStatus.QUEUED
-        task.assignee = None
-        task.assigned_at = None
-        task.save()
-        TaskEvent.objects.create(
-            task=task, kind="returned", actor=actor, detail={"worker": str(user.pk)}
-        )
-        event_record(
-            event="task.returned",
-            actor=actor,
-            tenant=str(task.tenant_id),
-            entity_type="task",
-            entity_id=str(task.pk),
-            detail={"type": task.task_type.code, "worker": str(user.pk), "why": "offboarded"},
-        )
+        work_services.task_return(task=task, actor=actor, why="offboarded")
         returned += 1
     return returned
 

@@ -69,6 +69,9 @@ def team(request: HttpRequest) -> HttpResponse:
     user_ids = supervised_user_ids(membership) if membership.role == Role.SUPERVISOR else None
     people = selectors.workers(vendor, user_ids=user_ids)
     teams = Team.objects.filter(organization=vendor)
+    if user_ids is not None:
+        # A supervisor chooses among the teams of the people they supervise.
+        teams = teams.filter(pk__in=people.values("team_id"))
     team_id = request.GET.get("team", "")
     if team_id:
         people = (

@@ -24,6 +24,7 @@ from steward.tenancy.roles import Role
 from steward.workforce.forms.reviews import CampaignForm, DecisionForm
 from steward.workforce.models import AccessReviewCampaign, AccessReviewItem, ReviewDecision
 from steward.workforce.services import reviews as services
+from steward.workforce.templatetags.workforce import flag_label
 from steward.workforce.views.common import (
     COMPLIANCE,
     OVERSEERS,
@@ -118,7 +119,8 @@ def campaign_open(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
-            messages.success(request, f"“{campaign.name}” is open until {campaign.deadline}.")
+            deadline = f"{campaign.deadline.day} {campaign.deadline:%b %Y}"
+            messages.success(request, f"“{campaign.name}” is open until {deadline}.")
             return redirect("workforce:review", campaign_id=campaign.pk)
     return _list_page(request, form=form)
 
@@ -228,9 +230,12 @@ def item_decide(request: HttpRequest, item_id: str) -> HttpResponse:
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
-            messages.success(
-                request, f"{decided.membership.user}: {decided.get_decision_display().lower()}."
-            )
+            done = {
+                "approve": "access approved",
+                "revoke": "access revoked",
+                "escalate": "escalated to the compliance officer",
+            }.get(decided.decision, decided.get_decision_display().lower())
+            messages.success(request, f"{decided.membership.user}: {done}.")
             return redirect("workforce:review", campaign_id=decided.campaign_id)
     return _item_page(request, membership, item, form=form)
 
@@ -257,7 +262,7 @@ def campaign_report(request: HttpRequest, campaign_id: str) -> HttpResponse:
             "decision_bars": bars(
                 (labels[code], count) for code, count in report["decisions"].items()
             ),
-            "flag_bars": bars(report["flags"].items()),
+            "flag_bars": bars((flag_label(code), count) for code, count in report["flags"].items()),
         },
     )
 

@@ -29,6 +29,7 @@ from steward.workforce.forms.screening import (
     ScreeningStatusForm,
 )
 from steward.workforce.models import (
+    Adjudication,
     ScreeningCheck,
     ScreeningEvidence,
     ScreeningKind,
@@ -170,6 +171,16 @@ def _decisions(check: ScreeningCheck) -> QuerySet[AuditEvent]:
     ).order_by("-occurred_us")
 
 
+def _adjudication_words(code: str | None) -> str | None:
+    """A recorded adjudication code ("cleared") in the words the page uses ("Cleared to work")."""
+    if not code:
+        return None
+    try:
+        return str(Adjudication(code).label)
+    except ValueError:
+        return code
+
+
 def _check_page(
     request: HttpRequest, check_id: Any, *, status: int = 200, **bound: Any
 ) -> HttpResponse:
@@ -190,6 +201,8 @@ def _check_page(
             "by": people.get(str(event.actor_id), "—"),
             "decision": event.record["detail"].get("decision"),
             "previous": event.record["detail"].get("previous"),
+            "decision_words": _adjudication_words(event.record["detail"].get("decision")),
+            "previous_words": _adjudication_words(event.record["detail"].get("previous")),
         }
         for event in _decisions(check)
     ]
