@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django import forms
 from django.core.exceptions import ValidationError
+
+F = TypeVar("F", bound=forms.BaseForm)
+T = TypeVar("T")
 
 
 def errors_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -19,3 +25,18 @@ def errors_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
             else next((f for f in form.fields if f.startswith(f"{name}__")), None)
         )
         form.add_error(target, errors)
+
+
+def submit(form: F, call: Callable[[F], T]) -> T | None:
+    """Run a service with a valid ``form``'s data; its ``ValidationError`` lands on the form.
+
+    Returns what the service returned, or None when the form (now showing its errors) must
+    be rendered again: the one shape every form-backed action view shares.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        return call(form)
+    except ValidationError as exc:
+        errors_to_form(form, exc)
+        return None

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_POST
 
-from steward.core.forms import errors_to_form
+from steward.core.forms import submit
 from steward.core.pagination import paginate, query_without_page
 from steward.tenancy.models import Membership
 from steward.workforce.forms.checklists import ChecklistFilterForm, OffboardForm, TickForm
@@ -160,18 +160,17 @@ def onboarding_start(request: HttpRequest, membership_id: str) -> HttpResponse:
 def offboard(request: HttpRequest, membership_id: str) -> HttpResponse:
     member = _member(request, membership_id)
     form = OffboardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            checklist = services.worker_offboard(
-                membership=member, actor=user_of(request), reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(
-                request, f"{member.user.full_name} is offboarded: their access ended at once."
-            )
-            return redirect("workforce:checklist", checklist_id=checklist.pk)
+    checklist = submit(
+        form,
+        lambda f: services.worker_offboard(
+            membership=member, actor=user_of(request), reason=f.cleaned_data["reason"]
+        ),
+    )
+    if checklist is not None:
+        messages.success(
+            request, f"{member.user.full_name} is offboarded: their access ended at once."
+        )
+        return redirect("workforce:checklist", checklist_id=checklist.pk)
     return render(
         request,
         "workforce/checklists/offboard.html",

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 
-from steward.core.forms import errors_to_form
+from steward.core.forms import errors_to_form, submit
 from steward.tenancy.models import Membership
 from steward.workforce.forms.policies import AcceptForm, PolicyForm, PolicyVersionForm
 from steward.workforce.models import Policy, PolicyAcceptance, PolicyVersion
@@ -103,16 +103,15 @@ def _policy_form_page(request: HttpRequest, policy: Policy | None) -> HttpRespon
         else {}
     )
     form = PolicyForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.policy_save(
-                tenant=tenant, actor=user_of(request), policy=policy, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, f"Saved “{saved.title}”.")
-            return redirect("workforce:policy", policy_id=saved.pk)
+    saved = submit(
+        form,
+        lambda f: services.policy_save(
+            tenant=tenant, actor=user_of(request), policy=policy, **f.cleaned_data
+        ),
+    )
+    if saved is not None:
+        messages.success(request, f"Saved “{saved.title}”.")
+        return redirect("workforce:policy", policy_id=saved.pk)
     return render(
         request,
         "workforce/policies/policy_form.html",
@@ -141,19 +140,18 @@ def policy_publish(request: HttpRequest, policy_id: str) -> HttpResponse:
     form = PolicyVersionForm(
         request.POST or None, initial={"body": current.body if current else ""}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = services.policy_version_publish(
-                policy=policy, actor=user_of(request), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Version {version.version} is published; required workers must accept it.",
-            )
-            return redirect("workforce:policy", policy_id=policy.pk)
+    version = submit(
+        form,
+        lambda f: services.policy_version_publish(
+            policy=policy, actor=user_of(request), **f.cleaned_data
+        ),
+    )
+    if version is not None:
+        messages.success(
+            request,
+            f"Version {version.version} is published; required workers must accept it.",
+        )
+        return redirect("workforce:policy", policy_id=policy.pk)
     return render(
         request,
         "workforce/policies/publish.html",

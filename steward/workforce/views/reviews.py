@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_POST
 
 from steward.core.charts import bars
-from steward.core.forms import errors_to_form
+from steward.core.forms import submit
 from steward.core.pagination import paginate, query_without_page
 from steward.tenancy.models import Membership
 from steward.tenancy.roles import Role
@@ -108,20 +107,19 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 def campaign_open(request: HttpRequest) -> HttpResponse:
     vendor = vendor_membership(request, COMPLIANCE).organization
     form = CampaignForm(request.POST)
-    if form.is_valid():
-        try:
-            campaign = services.review_campaign_open(
-                tenant=vendor,
-                actor=user_of(request),
-                name=form.cleaned_data["name"],
-                deadline=form.cleaned_data["deadline"],
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            deadline = f"{campaign.deadline.day} {campaign.deadline:%b %Y}"
-            messages.success(request, f"“{campaign.name}” is open until {deadline}.")
-            return redirect("workforce:review", campaign_id=campaign.pk)
+    campaign = submit(
+        form,
+        lambda f: services.review_campaign_open(
+            tenant=vendor,
+            actor=user_of(request),
+            name=f.cleaned_data["name"],
+            deadline=f.cleaned_data["deadline"],
+        ),
+    )
+    if campaign is not None:
+        deadline = f"{campaign.deadline.day} {campaign.deadline:%b %Y}"
+        messages.success(request, f"“{campaign.name}” is open until {deadline}.")
+        return redirect("workforce:review", campaign_id=campaign.pk)
     return _list_page(request, form=form)
 
 
@@ -219,24 +217,23 @@ def item_decide(request: HttpRequest, item_id: str) -> HttpResponse:
     membership = vendor_membership(request, DECIDERS)
     item = _item_for(membership, item_id)
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            decided = services.review_decide(
-                item=item,
-                actor=user_of(request),
-                decision=form.cleaned_data["decision"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            done = {
-                "approve": "access approved",
-                "revoke": "access revoked",
-                "escalate": "escalated to the compliance officer",
-            }.get(decided.decision, decided.get_decision_display().lower())
-            messages.success(request, f"{decided.membership.user}: {done}.")
-            return redirect("workforce:review", campaign_id=decided.campaign_id)
+    decided = submit(
+        form,
+        lambda f: services.review_decide(
+            item=item,
+            actor=user_of(request),
+            decision=f.cleaned_data["decision"],
+            note=f.cleaned_data["note"],
+        ),
+    )
+    if decided is not None:
+        done = {
+            "approve": "access approved",
+            "revoke": "access revoked",
+            "escalate": "escalated to the compliance officer",
+        }.get(decided.decision, decided.get_decision_display().lower())
+        messages.success(request, f"{decided.membership.user}: {done}.")
+        return redirect("workforce:review", campaign_id=decided.campaign_id)
     return _item_page(request, membership, item, form=form)
 
 

@@ -15,7 +15,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_POST
 
 from steward.core.charts import bars
-from steward.core.forms import errors_to_form
+from steward.core.forms import errors_to_form, submit
 from steward.core.pagination import paginate
 from steward.tenancy.models import Organization
 from steward.tenancy.roles import Role
@@ -103,16 +103,15 @@ def _edit(request: HttpRequest, scenario: Scenario | None) -> HttpResponse:
             "script": services.scenario_script(scenario),
         }
     form = ScenarioForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.scenario_save(
-                tenant=vendor, actor=user_of(request), scenario=scenario, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, f"Saved “{saved.title}”.")
-            return redirect("workforce:scenario", scenario_id=saved.pk)
+    saved = submit(
+        form,
+        lambda f: services.scenario_save(
+            tenant=vendor, actor=user_of(request), scenario=scenario, **f.cleaned_data
+        ),
+    )
+    if saved is not None:
+        messages.success(request, f"Saved “{saved.title}”.")
+        return redirect("workforce:scenario", scenario_id=saved.pk)
     attempts = scenario.attempts.count() if scenario is not None else 0
     return render(
         request,

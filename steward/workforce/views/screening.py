@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from steward.accounts.models import User
 from steward.audit.models import AuditEvent
-from steward.core.forms import errors_to_form
+from steward.core.forms import errors_to_form, submit
 from steward.core.pagination import paginate, query_without_page
 from steward.tenancy.models import Organization
 from steward.tenancy.roles import Role
@@ -32,7 +32,6 @@ from steward.workforce.models import (
     Adjudication,
     ScreeningCheck,
     ScreeningEvidence,
-    ScreeningKind,
     ScreeningRequirement,
     ScreeningStatus,
 )
@@ -116,22 +115,20 @@ def overview(request: HttpRequest) -> HttpResponse:
 def requirement_save(request: HttpRequest) -> HttpResponse:
     tenant = vendor_of(request, COMPLIANCE)
     form = ScreeningRequirementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.screening_requirement_save(
-                tenant=tenant,
-                actor=user_of(request),
-                kind=form.cleaned_data["kind"],
-                roles=list(form.cleaned_data["roles"]),
-                rescreen_months=form.cleaned_data["rescreen_months"],
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            kind = ScreeningKind(form.cleaned_data["kind"]).label
-            messages.success(request, f"Saved: {kind} is required for the roles chosen.")
-            return redirect("workforce:screening")
-    return _overview(request, requirement_form=form)
+    saved = submit(
+        form,
+        lambda f: services.screening_requirement_save(
+            tenant=tenant,
+            actor=user_of(request),
+            kind=f.cleaned_data["kind"],
+            roles=list(f.cleaned_data["roles"]),
+            rescreen_months=f.cleaned_data["rescreen_months"],
+        ),
+    )
+    if saved is None:
+        return _overview(request, requirement_form=form)
+    messages.success(request, f"Saved: {saved.get_kind_display()} is required for those roles.")
+    return redirect("workforce:screening")
 
 
 @login_required
@@ -248,20 +245,19 @@ def _acting_on(request: HttpRequest, check_id: str) -> ScreeningCheck:
 def check_status(request: HttpRequest, check_id: str) -> HttpResponse:
     check = _acting_on(request, check_id)
     form = ScreeningStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            check = services.screening_check_update(
-                check=check,
-                actor=user_of(request),
-                status=form.cleaned_data["status"],
-                completed_on=form.cleaned_data["completed_on"],
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, f"Status: {check.get_status_display()}.")
-            return redirect("workforce:screening-check", check_id=check.pk)
-    return _check_page(request, check_id, status=400, status_form=form)
+    updated = submit(
+        form,
+        lambda f: services.screening_check_update(
+            check=check,
+            actor=user_of(request),
+            status=f.cleaned_data["status"],
+            completed_on=f.cleaned_data["completed_on"],
+        ),
+    )
+    if updated is None:
+        return _check_page(request, check_id, status=400, status_form=form)
+    messages.success(request, f"Status: {updated.get_status_display()}.")
+    return redirect("workforce:screening-check", check_id=updated.pk)
 
 
 @login_required
@@ -269,20 +265,19 @@ def check_status(request: HttpRequest, check_id: str) -> HttpResponse:
 def check_adjudicate(request: HttpRequest, check_id: str) -> HttpResponse:
     check = _acting_on(request, check_id)
     form = AdjudicationForm(request.POST)
-    if form.is_valid():
-        try:
-            check = services.screening_adjudicate(
-                check=check,
-                actor=user_of(request),
-                decision=form.cleaned_data["decision"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, f"Decision recorded: {check.get_adjudication_display()}.")
-            return redirect("workforce:screening-check", check_id=check.pk)
-    return _check_page(request, check_id, status=400, adjudication_form=form)
+    decided = submit(
+        form,
+        lambda f: services.screening_adjudicate(
+            check=check,
+            actor=user_of(request),
+            decision=f.cleaned_data["decision"],
+            note=f.cleaned_data["note"],
+        ),
+    )
+    if decided is None:
+        return _check_page(request, check_id, status=400, adjudication_form=form)
+    messages.success(request, f"Decision recorded: {decided.get_adjudication_display()}.")
+    return redirect("workforce:screening-check", check_id=decided.pk)
 
 
 @login_required
@@ -290,17 +285,16 @@ def check_adjudicate(request: HttpRequest, check_id: str) -> HttpResponse:
 def evidence_add(request: HttpRequest, check_id: str) -> HttpResponse:
     check = _acting_on(request, check_id)
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.screening_evidence_add(
-                check=check, actor=user_of(request), upload=form.cleaned_data["upload"]
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, "Evidence attached.")
-            return redirect("workforce:screening-check", check_id=check.pk)
-    return _check_page(request, check_id, status=400, evidence_form=form)
+    added = submit(
+        form,
+        lambda f: services.screening_evidence_add(
+            check=check, actor=user_of(request), upload=f.cleaned_data["upload"]
+        ),
+    )
+    if added is None:
+        return _check_page(request, check_id, status=400, evidence_form=form)
+    messages.success(request, "Evidence attached.")
+    return redirect("workforce:screening-check", check_id=check.pk)
 
 
 @login_required

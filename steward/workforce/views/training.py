@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
-from steward.core.forms import errors_to_form
+from steward.core.forms import submit
 from steward.core.pagination import paginate, query_without_page
 from steward.tenancy.models import Membership
 from steward.workforce.forms.training import CourseForm, QuizForm, VersionForm
@@ -131,16 +131,15 @@ def _course_form_page(request: HttpRequest, course: Course | None) -> HttpRespon
         else {}
     )
     form = CourseForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.course_save(
-                tenant=tenant, actor=user_of(request), course=course, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, f"Saved “{saved.title}”.")
-            return redirect("workforce:course", course_id=saved.pk)
+    saved = submit(
+        form,
+        lambda f: services.course_save(
+            tenant=tenant, actor=user_of(request), course=course, **f.cleaned_data
+        ),
+    )
+    if saved is not None:
+        messages.success(request, f"Saved “{saved.title}”.")
+        return redirect("workforce:course", course_id=saved.pk)
     return render(
         request,
         "workforce/training/course_form.html",
@@ -192,16 +191,15 @@ def version_edit(request: HttpRequest, version_id: str) -> HttpResponse:
             "questions_text": services.questions_text(version),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.course_version_update(
-                version=version, actor=user_of(request), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, f"Draft version {version.version} saved.")
-            return redirect("workforce:version-edit", version_id=version.pk)
+    done = submit(
+        form,
+        lambda f: services.course_version_update(
+            version=version, actor=user_of(request), **f.cleaned_data
+        ),
+    )
+    if done is not None:
+        messages.success(request, f"Draft version {version.version} saved.")
+        return redirect("workforce:version-edit", version_id=version.pk)
     return render(
         request,
         "workforce/training/version.html",

@@ -16,16 +16,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# Run as ``python bench/queue.py``, this file's folder comes first on the path and its name
-# would hide the standard library's ``queue``: take the folder off, put the project on.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import argparse  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
+import argparse
+import statistics
+import time
 
-from bench._setup import prepare_database  # noqa: E402
+from bench._setup import prepare_database
 
 TEAMS = 10
 
