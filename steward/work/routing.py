@@ -8,7 +8,8 @@ tasks waiting.
 
 "Distribute" (a supervisor pushes): each queued task, most urgent first, goes to the eligible
 assistant with the fewest tasks in hand; among equals, the one assigned longest ago (round
-robin). Assistants at their limit are skipped.
+robin). Assistants at their limit are skipped, and so is anyone a registered eligibility check
+(``core.eligibility``: workforce clearance) says may not be handed work now.
 
 Every decision — including "nobody eligible" and "at capacity" — is stored with its inputs
 (``RoutingDecision``) so unequal waiting can be audited later.
@@ -24,6 +25,8 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from steward.accounts.models import User
+from steward.core import eligibility
+from steward.core.reasons import describe
 from steward.tenancy.models import Membership, Team
 from steward.tenancy.roles import Role
 from steward.work import services
@@ -45,6 +48,7 @@ class Worker:
     languages: tuple[str, ...]
     skills: tuple[str, ...]
     max_open: int
+    blockers: tuple[str, ...] = ()  # why they may not be handed work now (e.g. not cleared)
 
 
 def worker_for(membership: Membership) -> Worker:
@@ -55,6 +59,7 @@ def worker_for(membership: Membership) -> Worker:
         languages=tuple(profile.languages) if profile else (),
         skills=tuple(profile.skills) if profile else (),
         max_open=profile.max_open_tasks if profile else 5,
+        blockers=eligibility.blockers(membership),
     )
 
 
@@ -103,8 +108,15 @@ def next_task(*, membership: Membership) -> Task | None:
     with transaction.atomic():
         load = load_of(worker.user)
         inputs["load"] = load
-        if worker.team is None or load >= worker.max_open:
-            outcome = "no-team" if worker.team is None else "at-capacity"
+        if worker.blockers or worker.team is None or load >= worker.max_open:
+            inputs["blockers"] = list(worker.blockers)
+            outcome = (
+                "not-cleared"
+                if worker.blockers
+                else "no-team"
+                if worker.team is None
+                else "at-capacity"
+            )
             _record(
                 task=None,
                 worker=worker.user,
@@ -183,7 +195,8 @@ def choose(task: Task, workers: list[Worker]) -> tuple[Worker | None, dict[str, 
                 "worker": str(w.user.pk),
                 "load": load,
                 "max_open": w.max_open,
-                "eligible": fits and load < w.max_open,
+                "blockers": list(w.blockers),
+                "eligible": fits and load < w.max_open and not w.blockers,
                 "last_assigned": last[w.user.pk].isoformat() if last.get(w.user.pk) else None,
             }
         )
@@ -243,6 +256,9 @@ def reassign(*, task: Task, worker_membership: Membership, actor: User) -> Task:
     if worker_membership.role != Role.VMA or worker_membership.team_id != task.team_id:
         raise ValidationError({"worker": "Choose an assistant of the task's team."})
     worker = worker_for(worker_membership)
+    if worker.blockers:
+        words = "; ".join(describe(code).message for code in worker.blockers)
+        raise ValidationError({"worker": f"{worker.user} cannot be given work now: {words}"})
     _chosen, inputs = choose(task, [worker])
     with transaction.atomic():
         task = services.assign(task=task, worker=worker.user, actor=actor, mode="reassign")

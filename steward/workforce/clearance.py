@@ -28,6 +28,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from steward.tenancy.models import Membership, Organization
+from steward.tenancy.roles import OrganizationKind
 from steward.workforce import reasons
 from steward.workforce.models import (
     Course,
@@ -301,3 +302,25 @@ def clearance_for(membership: Membership, on: dt.date | None = None) -> Clearanc
         on=day,
         at=at,
     )
+
+
+def blocking_reasons(membership: Membership) -> tuple[str, ...]:
+    """Why a member of a vendor may not touch PHI (or be handed work) right now; () if cleared.
+
+    Members of other kinds of organisation are not the vendor's workforce: nothing here. A
+    vendor with no requirement at all is checked for a current membership only.
+    """
+    organization = membership.organization
+    if organization.kind != OrganizationKind.BUSINESS_ASSOCIATE:
+        return ()
+    requirements = load_requirements(organization)
+    if requirements.empty:
+        return () if membership.is_current() else (str(reasons.MEMBERSHIP_INACTIVE),)
+    facts = load_facts(organization, [membership.user_id]).get(membership.user_id, WorkerFacts())
+    return evaluate(
+        membership=membership,
+        requirements=requirements,
+        facts=facts,
+        on=organization.local_today(),
+        at=timezone.now(),
+    ).reasons

@@ -8,10 +8,8 @@ worker is, not their relationship to the patient.
 
 from __future__ import annotations
 
-from django.utils import timezone
-
+from steward.core import eligibility
 from steward.core.policy import AccessRequest, Deny, Outcome, register
-from steward.tenancy.roles import OrganizationKind
 from steward.workforce import clearance
 
 
@@ -22,26 +20,11 @@ class ClearanceRule:
         membership = request.subject.membership
         if membership is None:
             return None
-        organization = membership.organization
-        if organization.kind != OrganizationKind.BUSINESS_ASSOCIATE:
-            return None
-        requirements = clearance.load_requirements(organization)
-        if requirements.empty and membership.is_current():
-            return None
-        facts = clearance.load_facts(organization, [membership.user_id]).get(
-            membership.user_id, clearance.WorkerFacts()
-        )
-        result = clearance.evaluate(
-            membership=membership,
-            requirements=requirements,
-            facts=facts,
-            on=organization.local_today(),
-            at=timezone.now(),
-        )
-        if result.cleared:
-            return None
-        return Deny(result.reasons)
+        blocking = clearance.blocking_reasons(membership)
+        return Deny(blocking) if blocking else None
 
 
 def register_rules() -> None:
     register(ClearanceRule())
+    # The queue hands work only to those the gate would let open the patient.
+    eligibility.register("workforce.clearance", clearance.blocking_reasons)

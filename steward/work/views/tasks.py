@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from steward.access import display, gate
@@ -20,6 +21,7 @@ from steward.access.registry import gated
 from steward.access.subject import subject_from_request
 from steward.access.views import denied
 from steward.consent import outbound
+from steward.core import eligibility
 from steward.core.reasons import describe
 from steward.tenancy.models import Membership
 from steward.tenancy.permissions import active_membership
@@ -55,8 +57,18 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "rows": [{"task": t, "clocks": selectors.clocks(t)} for t in tasks],
             "worker": worker,
             "at_capacity": len(tasks) >= worker.max_open,
+            "blockers": _blockers(worker.blockers),
         },
     )
+
+
+def _blockers(codes: tuple[str, ...]) -> dict[str, Any] | None:
+    """What stands between the assistant and new work, in words, with where to act."""
+    if not codes:
+        return None
+    described = [describe(code) for code in codes]
+    url_name = next((r.url_name for r in described if r.url_name), "")
+    return {"reasons": described, "url": reverse(url_name) if url_name else ""}
 
 
 @login_required
@@ -64,9 +76,13 @@ def workspace(request: HttpRequest) -> HttpResponse:
 def take_next(request: HttpRequest) -> HttpResponse:
     if role_of(request) != Role.VMA:
         raise PermissionDenied("Only assistants take tasks from the queue.")
-    task = routing.next_task(membership=active_membership(request))
+    membership = active_membership(request)
+    task = routing.next_task(membership=membership)
     if task is None:
-        messages.info(request, "No task you can take is waiting (or you are at your limit).")
+        if eligibility.blockers(membership):
+            messages.error(request, "You cannot take tasks until the items below are done.")
+        else:
+            messages.info(request, "No task you can take is waiting (or you are at your limit).")
         return redirect("work:workspace")
     return redirect("work:task", task_id=task.pk)
 
