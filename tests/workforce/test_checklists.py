@@ -254,9 +254,9 @@ def test_offboarding_ends_access_at_once_and_records_it(
         "break-glass-ended",
         "tasks-returned",
     }
-    assert steps["sessions-ended"].note == "1 session(s) signed out."
-    assert steps["break-glass-ended"].note == "1 active grant(s) expired."
-    assert steps["tasks-returned"].note == "1 task(s) returned to the queue."
+    assert steps["sessions-ended"].note == "1 session signed out."
+    assert steps["break-glass-ended"].note == "1 active emergency grant expired."
+    assert steps["tasks-returned"].note == "1 task returned to the queue."
     assert (
         steps["confidentiality-reminder"].label == "Reminded of continuing confidentiality duties"
     )

@@ -280,6 +280,10 @@ def _tasks_return(*, user: User, membership: Membership, actor: User) -> int:
     return returned
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def worker_offboard(*, membership: Membership, actor: User, reason: str) -> Checklist:
     """End a worker's access at once and open their offboarding checklist.
 
@@ -327,9 +331,9 @@ def worker_offboard(*, membership: Membership, actor: User, reason: str) -> Chec
         )
         notes = {
             "membership-ended": f"Ended {now:%Y-%m-%d %H:%M} UTC.",
-            "sessions-ended": f"{sessions} session(s) signed out.",
-            "break-glass-ended": f"{len(grants)} active grant(s) expired.",
-            "tasks-returned": f"{tasks} task(s) returned to the queue.",
+            "sessions-ended": f"{_count(sessions, 'session')} signed out.",
+            "break-glass-ended": f"{_count(len(grants), 'active emergency grant')} expired.",
+            "tasks-returned": f"{_count(tasks, 'task')} returned to the queue.",
         }
         ChecklistItem.objects.bulk_create(
             ChecklistItem(
