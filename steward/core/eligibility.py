@@ -9,22 +9,29 @@ someone the gate would then refuse is a task that waits for nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-Check = Callable[[Any], Sequence[str]]
+Check = Callable[[Sequence[Any]], Mapping[Any, Sequence[str]]]
 
 _checks: dict[str, Check] = {}
 
 
 def register(name: str, check: Check) -> None:
-    """Add ``check`` (membership → reason codes; empty when nothing stands in the way)."""
+    """Add ``check``: memberships → {membership pk: reason codes} (absent or empty: no
+    objection). It takes many at once so a team is judged in a fixed number of queries."""
     _checks[name] = check
+
+
+def blockers_for(memberships: Sequence[Any]) -> dict[Any, tuple[str, ...]]:
+    """For each membership (by pk), every registered check's reasons it may not take work."""
+    found: dict[Any, list[str]] = {m.pk: [] for m in memberships}
+    for check in tuple(_checks.values()):
+        for pk, codes in check(memberships).items():
+            found.setdefault(pk, []).extend(codes)
+    return {pk: tuple(dict.fromkeys(codes)) for pk, codes in found.items()}
 
 
 def blockers(membership: Any) -> tuple[str, ...]:
     """Every registered check's reasons why ``membership`` may not take work now."""
-    found: list[str] = []
-    for check in tuple(_checks.values()):
-        found.extend(check(membership))
-    return tuple(dict.fromkeys(found))
+    return blockers_for([membership]).get(membership.pk, ())

@@ -38,7 +38,7 @@ from steward.work.models import (
     WorkerProfile,
 )
 
-POLICY_VERSION = "routing-2026-11.1"
+POLICY_VERSION = "routing-2026-11.2"  # .2: workers with eligibility blockers are passed over
 
 
 @dataclass(frozen=True)
@@ -51,15 +51,19 @@ class Worker:
     blockers: tuple[str, ...] = ()  # why they may not be handed work now (e.g. not cleared)
 
 
-def worker_for(membership: Membership) -> Worker:
-    profile = WorkerProfile.objects.filter(membership=membership).first()
+def worker_for(membership: Membership, *, blockers: tuple[str, ...] | None = None) -> Worker:
+    """The worker as routing sees them; ``blockers`` when already known (a batch)."""
+    try:
+        profile: WorkerProfile | None = membership.work_profile  # cached when select_related
+    except WorkerProfile.DoesNotExist:
+        profile = None
     return Worker(
         user=membership.user,
         team=membership.team,
         languages=tuple(profile.languages) if profile else (),
         skills=tuple(profile.skills) if profile else (),
         max_open=profile.max_open_tasks if profile else 5,
-        blockers=eligibility.blockers(membership),
+        blockers=eligibility.blockers(membership) if blockers is None else blockers,
     )
 
 
@@ -162,10 +166,15 @@ def next_task(*, membership: Membership) -> Task | None:
 
 
 def team_workers(team: Team) -> list[Worker]:
-    memberships = (
-        Membership.objects.current().filter(team=team, role=Role.VMA).select_related("user", "team")
-    )
-    return [worker_for(m) for m in memberships if m.user.is_active]
+    memberships = [
+        m
+        for m in Membership.objects.current()
+        .filter(team=team, role=Role.VMA)
+        .select_related("user", "team", "organization", "work_profile")
+        if m.user.is_active
+    ]
+    blocked = eligibility.blockers_for(memberships)
+    return [worker_for(m, blockers=blocked.get(m.pk, ())) for m in memberships]
 
 
 def choose(task: Task, workers: list[Worker]) -> tuple[Worker | None, dict[str, Any]]:

@@ -138,7 +138,13 @@ def task_create(
 
 
 def _locked(task: Task) -> Task:
-    return Task.objects.select_for_update().select_related("task_type", "tenant").get(pk=task.pk)
+    # Only the task's row: the practice and type are read, and locking them would hold
+    # every other task of the practice (and any row pointing at it) for the transaction.
+    return (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("task_type", "tenant")
+        .get(pk=task.pk)
+    )
 
 
 def _require_assignee(task: Task, actor: User) -> None:

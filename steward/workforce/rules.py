@@ -27,4 +27,4 @@ class ClearanceRule:
 def register_rules() -> None:
     register(ClearanceRule())
     # The queue hands work only to those the gate would let open the patient.
-    eligibility.register("workforce.clearance", clearance.blocking_reasons)
+    eligibility.register("workforce.clearance", clearance.blocking_reasons_for)

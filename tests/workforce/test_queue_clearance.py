@@ -80,3 +80,38 @@ def test_the_workspace_says_why_and_disables_take_next(
     response = client.post(reverse("work:next"), follow=True)
     assert "You cannot take tasks until the items below are done." in response.content.decode()
     assert Task.objects.get(pk=queued.pk).assignee is None
+
+
+def test_judging_a_team_costs_the_same_few_queries_whatever_its_size(
+    tenant_a: Tenant, cleared_a: Requirements
+) -> None:
+    from tests.factories import MembershipFactory, UserFactory
+
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            routing.team_workers(tenant_a.team)
+        return len(queries)
+
+    small = count()
+    for index in range(8):
+        user = UserFactory(email=f"extra{index}.a@example.test")
+        MembershipFactory(user=user, organization=tenant_a.bpo, role="vma", team=tenant_a.team)
+    assert count() == small
+
+
+def test_the_reassign_list_marks_who_cannot_take_it(
+    client: Client, tenant_a: Tenant, cleared_a: Requirements, queued: Task
+) -> None:
+    expire(tenant_a)
+    sign_in(client, tenant_a.supervisor)
+    page = client.get(reverse("work:task", args=[queued.pk])).content.decode()
+    assert "not cleared for patient data" in page
+    response = client.post(
+        reverse("work:reassign", args=[queued.pk]), {"worker": str(tenant_a.vma.pk)}
+    )
+    assert response.status_code == 400
+    assert "cannot be given work now" in response.content.decode()
+    assert Task.objects.get(pk=queued.pk).assignee is None

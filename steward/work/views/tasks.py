@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,7 +34,7 @@ from steward.work.forms import (
     StepForm,
     WaitForm,
 )
-from steward.work.models import Task, TaskStatus
+from steward.work.models import RoutingDecision, Task, TaskStatus
 from steward.work.views.common import (
     BOARD_ROLES,
     PRACTICE_STAFF,
@@ -79,7 +78,10 @@ def take_next(request: HttpRequest) -> HttpResponse:
     membership = active_membership(request)
     task = routing.next_task(membership=membership)
     if task is None:
-        if eligibility.blockers(membership):
+        latest = (
+            RoutingDecision.objects.filter(worker=membership.user).order_by("-at", "-id").first()
+        )
+        if latest is not None and latest.outcome == "not-cleared":
             messages.error(request, "You cannot take tasks until the items below are done.")
         else:
             messages.info(request, "No task you can take is waiting (or you are at your limit).")
@@ -142,9 +144,15 @@ def _page(request: HttpRequest, task: Task, *, status: int = 200, **bound: Any) 
     )
     done = {r.step_key: r for r in task.steps.all()}
     flagged = sorted({code for row in thread_rows for code in row["message"].flags})
-    workers: QuerySet[Membership] | list[Membership] = []
+    workers: list[dict[str, Any]] = []
     if role_of(request) in BOARD_ROLES and task.team is not None and task.is_open:
-        workers = Membership.objects.current().filter(team=task.team, role=Role.VMA)
+        team = list(
+            Membership.objects.current()
+            .filter(team=task.team, role=Role.VMA)
+            .select_related("user", "organization")
+        )
+        blocked = eligibility.blockers_for(team)
+        workers = [{"membership": m, "blocked": bool(blocked.get(m.pk))} for m in team]
     return render(
         request,
         "work/task.html",
