@@ -241,3 +241,29 @@ class SealedText(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk}"
+
+
+class SealedDocument(PublicIdModel):
+    """A file kept for an organisation (screening evidence, …), sealed at rest.
+
+    Each document has its own AES-256-GCM data key, wrapped by the owning organisation's
+    key-encryption key (the same ``KeyProvider`` as patients'); the ciphertext is bound to
+    the document and its owner, so it cannot be moved to another row. Rotation re-wraps the
+    data key before an old KEK version is retired. The bytes live in the database, so a
+    document is saved — or rolled back — with the row that refers to it.
+    """
+
+    tenant = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    kind = models.SlugField(max_length=40)
+    kek_version = models.PositiveIntegerField()
+    wrapped_key = models.BinaryField()
+    ciphertext = models.BinaryField()
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, help_text="Of the plaintext, checked on opening.")
+
+    class Meta:
+        ordering = ("created_at",)
+        indexes = [models.Index(fields=["tenant", "kek_version"], name="vault_document_kek")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"

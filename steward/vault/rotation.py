@@ -19,6 +19,7 @@ from steward.core.dbscope import tenant_scope
 from steward.core.events import SecurityEvent, record
 from steward.tenancy.models import Organization
 from steward.vault import blind
+from steward.vault.documents import documents_rewrap
 from steward.vault.envelope import (
     PatientCipher,
     dek_aad,
@@ -29,7 +30,7 @@ from steward.vault.envelope import (
 )
 from steward.vault.fields import PATIENT_FIELDS
 from steward.vault.keys import provider
-from steward.vault.models import KeyRotation, Patient, PatientStatus, SealedText
+from steward.vault.models import KeyRotation, Patient, PatientStatus, SealedDocument, SealedText
 
 Progress = Callable[[int], None]
 
@@ -213,9 +214,14 @@ def retire_unused(*, tenant: Organization) -> list[int]:
     keys = provider()
     versions = keys.versions(tenant.pk)
     retired = []
+    if versions:
+        # Documents (screening evidence, …) follow the newest key before old ones go.
+        documents_rewrap(tenant=tenant, target=versions[-1])
     with tenant_scope([tenant.pk]):
         for version in versions[:-1]:
             if Patient.objects.for_tenant(tenant).filter(kek_version=version).exists():
+                continue
+            if SealedDocument.objects.filter(tenant=tenant, kek_version=version).exists():
                 continue
             if KeyRotation.objects.filter(tenant=tenant, finished_at__isnull=True).exists():
                 continue

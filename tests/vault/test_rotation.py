@@ -94,7 +94,7 @@ def test_an_interrupted_rotation_resumes(make_patient: Any, tenant_a: Tenant) ->
     call_command("rotate_keys", "--reencrypt", stdout=output, stderr=StringIO())
     assert "Resuming" in output.getvalue() and "4 patients" in output.getvalue()
     assert snapshot(tenant_a.practice.pk) == before
-    assert KeyRotation.objects.get().finished_at is not None
+    assert KeyRotation.objects.get(tenant=tenant_a.practice).finished_at is not None
 
 
 def test_a_conflicting_resume_is_a_clear_command_error(make_patient: Any, tenant_a: Tenant) -> None:

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from steward.audit.models import AuditEvent
+from steward.vault.documents import DocumentDamaged, document_open
+from steward.vault.models import SealedDocument
 from steward.workforce.clearance import clearance_for
 from steward.workforce.models import (
     Adjudication,
@@ -374,9 +376,11 @@ def test_evidence_is_accepted_by_its_content_and_fingerprinted(
     assert evidence.size == len(content)
     assert evidence.sha256 == hashlib.sha256(content).hexdigest()
     assert evidence.original_name == name
-    assert str(evidence.pk) in evidence.file.name
-    assert name not in evidence.file.name
-    assert [p.read_bytes() for p in stored_files(media)] == [content]
+    # Sealed in the vault: nothing on disk, and the stored bytes are not the file's.
+    assert stored_files(media) == []
+    sealed = bytes(SealedDocument.objects.get(pk=evidence.document_id).ciphertext)
+    assert content not in sealed
+    assert document_open(evidence.document) == content
     assert events("workforce.evidence-added")[0].record["entity"]["id"] == str(evidence.pk)
 
 
@@ -426,7 +430,7 @@ def test_evidence_of_exactly_the_limit_is_accepted(tenant_a: Tenant, media: Path
     assert evidence.size == EVIDENCE_MAX_BYTES
 
 
-def test_a_failure_after_the_file_is_written_removes_it(
+def test_a_failure_after_the_file_is_sealed_keeps_nothing(
     tenant_a: Tenant, media: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     check = invite(tenant_a)
@@ -442,7 +446,24 @@ def test_a_failure_after_the_file_is_written_removes_it(
             upload=SimpleUploadedFile("report.pdf", PDF),
         )
     assert not ScreeningEvidence.objects.exists()
+    assert not SealedDocument.objects.exists()
     assert stored_files(media) == []
+
+
+def test_tampered_evidence_is_never_served(tenant_a: Tenant, media: Path) -> None:
+    evidence = services.screening_evidence_add(
+        check=invite(tenant_a),
+        actor=tenant_a.compliance_officer,
+        upload=SimpleUploadedFile("report.pdf", PDF),
+    )
+    document = SealedDocument.objects.get(pk=evidence.document_id)
+    flipped = bytearray(document.ciphertext)
+    flipped[-1] ^= 1
+    SealedDocument.objects.filter(pk=document.pk).update(ciphertext=bytes(flipped))
+    evidence.refresh_from_db()
+    with pytest.raises(DocumentDamaged):
+        services.screening_evidence_open(evidence=evidence, actor=tenant_a.compliance_officer)
+    assert events("workforce.evidence-viewed") == []
 
 
 def test_only_compliance_staff_upload_evidence(tenant_a: Tenant, media: Path) -> None:

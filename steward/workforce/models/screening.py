@@ -1,8 +1,9 @@
-"""Background screening: what each role needs checked, and the checks themselves."""
+"""Background screening: what each role needs checked, the checks, and their evidence."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,7 @@ from django.db.models import Q
 
 from steward.core.models import PublicIdModel
 from steward.tenancy.models import Organization
+from steward.vault.models import SealedDocument
 from steward.workforce.models.base import validate_roles
 
 
@@ -125,8 +127,9 @@ class ScreeningCheck(PublicIdModel):
         return self.expires_on is None or on < self.expires_on
 
 
-def evidence_upload_path(instance: ScreeningEvidence, filename: str) -> str:
-    # Stored under the evidence id, never the uploader's file name.
+def evidence_upload_path(instance: Any, filename: str) -> str:
+    # Where evidence files lived before they were sealed in the vault (migration 0002 moves
+    # them); kept because migrations refer to it.
     return f"screening/{instance.screening.tenant_id}/{instance.pk}"
 
 
@@ -134,7 +137,9 @@ class ScreeningEvidence(PublicIdModel):
     """A report or document behind a check; served only to those who may see screening."""
 
     screening = models.ForeignKey(ScreeningCheck, on_delete=models.PROTECT, related_name="evidence")
-    file = models.FileField(upload_to=evidence_upload_path)
+    # Sealed at rest under the vendor's key (``vault.documents``); opened only by the
+    # download service, which records who viewed it.
+    document = models.OneToOneField(SealedDocument, on_delete=models.PROTECT, related_name="+")
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=60)
     size = models.PositiveIntegerField()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
+import io
 import os
 from typing import IO, Any
 
@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from steward.accounts.models import User
 from steward.tenancy.models import Membership, Organization
 from steward.tenancy.roles import Role
+from steward.vault.documents import document_open, document_seal
 from steward.workforce.models import (
     Adjudication,
     ScreeningCheck,
@@ -316,9 +317,9 @@ def screening_evidence_add(
 ) -> ScreeningEvidence:
     """Attach a PDF, PNG or JPEG (judged by its first bytes) of at most 5 MiB to a check.
 
-    A refused file leaves nothing behind: no row and nothing written to storage. The file
-    is stored under the evidence's id with its SHA-256; the uploader's name is kept only
-    for display.
+    A refused file leaves nothing behind. An accepted one is sealed in the vault under the
+    vendor's key (``vault.documents``) with its SHA-256, in the same transaction as its row
+    and audit event; the uploader's file name is kept only for display.
     """
     tenant = check.tenant
     if actor is None:
@@ -337,50 +338,44 @@ def screening_evidence_add(
         raise ValidationError(
             {"upload": "Upload a PDF, PNG or JPEG file (this file is none of them)."}
         )
-    digest, size = hashlib.sha256(), 0
+    data = bytearray()
     for chunk in upload.chunks():
-        size += len(chunk)
-        if size > EVIDENCE_MAX_BYTES:
+        data += chunk
+        if len(data) > EVIDENCE_MAX_BYTES:  # a declared size may lie: stop reading at once
             raise ValidationError({"upload": "The file is larger than 5 MB."})
-        digest.update(chunk)
-    upload.seek(0)
     original = os.path.basename((upload.name or "").replace("\\", "/")).strip()[:200]
-    evidence = ScreeningEvidence(
-        screening=check,
-        original_name=original or _download_name("", content_type),
-        content_type=content_type,
-        size=size,
-        sha256=digest.hexdigest(),
-        uploaded_by=actor,
-    )
-    try:
-        with transaction.atomic():
-            evidence.file.save("evidence", upload, save=False)
-            evidence.save()
-            record(
-                "evidence-added",
-                actor=actor,
-                tenant=tenant,
-                entity=evidence,
-                check=check.pk,
-                content_type=content_type,
-                size=size,
-                sha256=evidence.sha256,
-            )
-    except Exception:
-        # The row was rolled back; the file must not outlive it.
-        if evidence.file.name:
-            evidence.file.storage.delete(evidence.file.name)
-        raise
+    with transaction.atomic():
+        # Sealed under the vendor's key in the same transaction as the row and its audit
+        # event: a failure anywhere leaves neither behind.
+        document = document_seal(owner=tenant, kind="screening-evidence", data=bytes(data))
+        evidence = ScreeningEvidence.objects.create(
+            screening=check,
+            document=document,
+            original_name=original or _download_name("", content_type),
+            content_type=content_type,
+            size=document.size,
+            sha256=document.sha256,
+            uploaded_by=actor,
+        )
+        record(
+            "evidence-added",
+            actor=actor,
+            tenant=tenant,
+            entity=evidence,
+            check=check.pk,
+            content_type=content_type,
+            size=document.size,
+            sha256=document.sha256,
+        )
     return evidence
 
 
 def screening_evidence_open(*, evidence: ScreeningEvidence, actor: User) -> tuple[IO[bytes], str]:
     """Open an evidence file for download and record who viewed it; (handle, file name).
 
-    ``FileNotFoundError`` when storage lost the file (nothing is recorded then).
+    ``DocumentDamaged`` when the sealed bytes fail authentication (nothing is recorded then).
     """
-    handle = evidence.file.open("rb")
+    handle = io.BytesIO(document_open(evidence.document))
     with transaction.atomic():
         record(
             "evidence-viewed",

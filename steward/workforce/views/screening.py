@@ -3,6 +3,7 @@ role must have checked. The compliance staff act; auditors of the vendor read.""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from steward.core.forms import errors_to_form, submit
 from steward.core.pagination import paginate, query_without_page
 from steward.tenancy.models import Organization
 from steward.tenancy.roles import Role
+from steward.vault.documents import DocumentDamaged
 from steward.workforce.forms.screening import (
     AdjudicationForm,
     EvidenceForm,
@@ -44,6 +46,8 @@ from steward.workforce.views.common import (
     vendor_membership,
     vendor_of,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def checks_filtered(tenant: Organization, form: ScreeningFilterForm) -> QuerySet[ScreeningCheck]:
@@ -311,8 +315,10 @@ def evidence_download(request: HttpRequest, evidence_id: str) -> FileResponse:
         handle, filename = services.screening_evidence_open(
             evidence=evidence, actor=user_of(request)
         )
-    except FileNotFoundError:
-        raise Http404("The evidence file is missing from storage.") from None
+    except DocumentDamaged:
+        # Never serve bytes that are not the ones uploaded; the failure is for operators.
+        logger.error("Screening evidence %s failed authentication", evidence.pk)
+        raise Http404("The evidence file cannot be opened.") from None
     response = FileResponse(
         handle, as_attachment=True, filename=filename, content_type=evidence.content_type
     )

@@ -12,6 +12,7 @@ from steward.core.keyfiles import KeyFileError
 from steward.tenancy.models import Organization
 from steward.tenancy.roles import OrganizationKind
 from steward.vault import rotation
+from steward.vault.documents import documents_rewrap
 from steward.vault.keys import blind_index_root_create, provider
 
 
@@ -35,11 +36,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        tenants = Organization.objects.filter(kind=OrganizationKind.COVERED_ENTITY, is_active=True)
+        # Practices' keys wrap patients' data keys; vendors' keys wrap their sealed documents.
+        tenants = Organization.objects.filter(
+            kind__in=(OrganizationKind.COVERED_ENTITY, OrganizationKind.BUSINESS_ASSOCIATE),
+            is_active=True,
+        )
         if options["tenant"]:
             tenants = tenants.filter(pk=options["tenant"])
             if not tenants.exists():
-                raise CommandError(f"No practice has the id {options['tenant']}.")
+                raise CommandError(f"No practice or vendor has the id {options['tenant']}.")
         with command_context("rotate_keys"):
             try:
                 if options["initial"] and blind_index_root_create():
@@ -96,6 +101,9 @@ class Command(BaseCommand):
                 "no key was retired."
             )
         self.stdout.write(f"Verified {result.checked} patients of {tenant}.")
+        documents = documents_rewrap(tenant=tenant, target=run.target_kek_version)
+        if documents:
+            self.stdout.write(f"Re-wrapped the keys of {documents} sealed documents of {tenant}.")
         if not options["no_retire"]:
             retired = rotation.retire_unused(tenant=tenant)
             if retired:
