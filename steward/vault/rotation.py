@@ -19,7 +19,7 @@ from steward.core.dbscope import tenant_scope
 from steward.core.events import SecurityEvent, record
 from steward.tenancy.models import Organization
 from steward.vault import blind
-from steward.vault.documents import documents_rewrap
+from steward.vault.documents import documents_rewrap, owner_lock
 from steward.vault.envelope import (
     PatientCipher,
     dek_aad,
@@ -210,14 +210,18 @@ def verify_tenant(*, tenant: Organization, progress: Progress | None = None) -> 
 
 
 def retire_unused(*, tenant: Organization) -> list[int]:
-    """Retire every KEK version but the newest that no patient's key is wrapped with."""
+    """Retire every KEK version but the newest that no patient's key (or document's) uses."""
     keys = provider()
     versions = keys.versions(tenant.pk)
-    retired = []
-    if versions:
-        # Documents (screening evidence, …) follow the newest key before old ones go.
+    retired: list[int] = []
+    if not versions:
+        return retired
+    with transaction.atomic(), tenant_scope([tenant.pk]):
+        # Exclusive with sealing a document (``vault.documents.owner_lock``): an upload in
+        # flight under an old version commits first, is re-wrapped here, and only then can
+        # the version go.
+        owner_lock(tenant.pk, exclusive=True)
         documents_rewrap(tenant=tenant, target=versions[-1])
-    with tenant_scope([tenant.pk]):
         for version in versions[:-1]:
             if Patient.objects.for_tenant(tenant).filter(kek_version=version).exists():
                 continue

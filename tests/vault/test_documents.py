@@ -3,6 +3,7 @@ never opened once altered."""
 
 from __future__ import annotations
 
+import uuid
 from io import StringIO
 
 import pytest
@@ -14,36 +15,60 @@ from steward.vault.models import SealedDocument
 from tests.personas import Tenant
 
 REPORT = b"%PDF-1.7 background check: clear"
+KIND = "screening-evidence"
+
+
+def seal(tenant: Tenant, data: bytes = REPORT, row: uuid.UUID | None = None) -> SealedDocument:
+    return document_seal(owner=tenant.bpo, kind=KIND, data=data, bound_to=row or uuid.uuid4())
+
+
+def unseal(document: SealedDocument, row: uuid.UUID) -> bytes:
+    return document_open(SealedDocument.objects.get(pk=document.pk), kind=KIND, bound_to=row)
 
 
 def test_a_document_round_trips_and_is_not_stored_in_clear(tenant_a: Tenant) -> None:
-    document = document_seal(owner=tenant_a.bpo, kind="screening-evidence", data=REPORT)
-    stored = SealedDocument.objects.get(pk=document.pk)
-    assert REPORT not in bytes(stored.ciphertext)
-    assert document_open(stored) == REPORT
+    row = uuid.uuid4()
+    document = seal(tenant_a, row=row)
+    assert REPORT not in bytes(SealedDocument.objects.get(pk=document.pk).ciphertext)
+    assert unseal(document, row) == REPORT
 
 
-def test_ciphertext_moved_to_another_document_does_not_open(tenant_a: Tenant) -> None:
-    first = document_seal(owner=tenant_a.bpo, kind="screening-evidence", data=REPORT)
-    second = document_seal(owner=tenant_a.bpo, kind="screening-evidence", data=b"%PDF other")
-    SealedDocument.objects.filter(pk=second.pk).update(
-        ciphertext=bytes(first.ciphertext), wrapped_key=bytes(first.wrapped_key)
-    )
-    with pytest.raises(Exception, match=r"(?i)key|authentication"):
-        document_open(SealedDocument.objects.get(pk=second.pk))
+def test_a_document_opens_only_for_its_own_row_and_kind(tenant_a: Tenant) -> None:
+    row = uuid.uuid4()
+    document = seal(tenant_a, row=row)
+    with pytest.raises(DocumentDamaged):
+        unseal(document, uuid.uuid4())  # served under another evidence row
+    with pytest.raises(DocumentDamaged):
+        document_open(document, kind="other-kind", bound_to=row)
 
 
-def test_an_altered_document_is_refused(tenant_a: Tenant) -> None:
-    document = document_seal(owner=tenant_a.bpo, kind="screening-evidence", data=REPORT)
+def test_ciphertext_moved_to_another_document_does_not_open(
+    tenant_a: Tenant, tenant_b: Tenant
+) -> None:
+    row = uuid.uuid4()
+    first = seal(tenant_a, row=row)
+    for other in (seal(tenant_a, b"%PDF other"), seal(tenant_b, b"%PDF theirs")):
+        SealedDocument.objects.filter(pk=other.pk).update(
+            ciphertext=bytes(first.ciphertext), wrapped_key=bytes(first.wrapped_key)
+        )
+        with pytest.raises(DocumentDamaged):
+            unseal(other, row)
+
+
+def test_an_altered_or_truncated_document_is_refused(tenant_a: Tenant) -> None:
+    row = uuid.uuid4()
+    document = seal(tenant_a, row=row)
     altered = bytearray(document.ciphertext)
     altered[20] ^= 0xFF
-    SealedDocument.objects.filter(pk=document.pk).update(ciphertext=bytes(altered))
-    with pytest.raises(DocumentDamaged):
-        document_open(SealedDocument.objects.get(pk=document.pk))
+    for damaged in (bytes(altered), b"short"):
+        SealedDocument.objects.filter(pk=document.pk).update(ciphertext=damaged)
+        with pytest.raises(DocumentDamaged):
+            unseal(document, row)
 
 
 def test_rotation_rewraps_documents_before_the_old_key_is_retired(tenant_a: Tenant) -> None:
-    document = document_seal(owner=tenant_a.bpo, kind="screening-evidence", data=REPORT)
+    row = uuid.uuid4()
+    document = seal(tenant_a, row=row)
     old = document.kek_version
     output = StringIO()
     call_command("rotate_keys", "--tenant", str(tenant_a.bpo.pk), stdout=output, stderr=StringIO())
@@ -52,13 +77,14 @@ def test_rotation_rewraps_documents_before_the_old_key_is_retired(tenant_a: Tena
     assert moved.kek_version > old
     assert old not in keys.provider().versions(tenant_a.bpo.pk)  # retired
     keys.clear_caches()
-    assert document_open(moved) == REPORT
+    assert unseal(moved, row) == REPORT
 
 
 def test_retiring_keys_never_strands_a_document(tenant_a: Tenant) -> None:
-    document = document_seal(owner=tenant_a.bpo, kind="screening-evidence", data=REPORT)
+    row = uuid.uuid4()
+    document = seal(tenant_a, row=row)
     keys.provider().create_version(tenant_a.bpo.pk)
     retired = rotation.retire_unused(tenant=tenant_a.bpo)
     assert retired == [document.kek_version]
     keys.clear_caches()
-    assert document_open(SealedDocument.objects.get(pk=document.pk)) == REPORT
+    assert unseal(document, row) == REPORT

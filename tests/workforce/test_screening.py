@@ -380,7 +380,9 @@ def test_evidence_is_accepted_by_its_content_and_fingerprinted(
     assert stored_files(media) == []
     sealed = bytes(SealedDocument.objects.get(pk=evidence.document_id).ciphertext)
     assert content not in sealed
-    assert document_open(evidence.document) == content
+    assert (
+        document_open(evidence.document, kind="screening-evidence", bound_to=evidence.pk) == content
+    )
     assert events("workforce.evidence-added")[0].record["entity"]["id"] == str(evidence.pk)
 
 
@@ -464,6 +466,28 @@ def test_tampered_evidence_is_never_served(tenant_a: Tenant, media: Path) -> Non
     with pytest.raises(DocumentDamaged):
         services.screening_evidence_open(evidence=evidence, actor=tenant_a.compliance_officer)
     assert events("workforce.evidence-viewed") == []
+
+
+def test_evidence_pointing_at_another_vendors_document_is_refused(
+    tenant_a: Tenant, tenant_b: Tenant, media: Path
+) -> None:
+    mine = services.screening_evidence_add(
+        check=invite(tenant_a),
+        actor=tenant_a.compliance_officer,
+        upload=SimpleUploadedFile("mine.pdf", PDF),
+    )
+    theirs = services.screening_evidence_add(
+        check=invite(tenant_b),
+        actor=tenant_b.compliance_officer,
+        upload=SimpleUploadedFile("theirs.pdf", PDF + b" secret"),
+    )
+    # Someone with write access to the database re-points vendor A's row.
+    swapped_document = theirs.document_id
+    ScreeningEvidence.objects.filter(pk=theirs.pk).delete()
+    ScreeningEvidence.objects.filter(pk=mine.pk).update(document_id=swapped_document)
+    mine.refresh_from_db()
+    with pytest.raises(DocumentDamaged):
+        services.screening_evidence_open(evidence=mine, actor=tenant_a.compliance_officer)
 
 
 def test_only_compliance_staff_upload_evidence(tenant_a: Tenant, media: Path) -> None:

@@ -8,6 +8,7 @@ import calendar
 import datetime as dt
 import io
 import os
+import uuid
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,7 @@ from django.utils.text import slugify
 from steward.accounts.models import User
 from steward.tenancy.models import Membership, Organization
 from steward.tenancy.roles import Role
-from steward.vault.documents import document_open, document_seal
+from steward.vault.documents import DocumentDamaged, document_open, document_seal
 from steward.workforce.models import (
     Adjudication,
     ScreeningCheck,
@@ -40,6 +41,7 @@ MAX_RESCREEN_MONTHS = 120
 
 # Evidence is a screening vendor's report or a scanned document. The type is judged by the
 # file's first bytes: a name or a browser's declared type says nothing about what it holds.
+EVIDENCE_KIND = "screening-evidence"  # the vault document kind, bound into its ciphertext
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 EVIDENCE_TYPES: tuple[tuple[bytes, str, str], ...] = (
     (b"%PDF-", "application/pdf", ".pdf"),
@@ -347,8 +349,12 @@ def screening_evidence_add(
     with transaction.atomic():
         # Sealed under the vendor's key in the same transaction as the row and its audit
         # event: a failure anywhere leaves neither behind.
-        document = document_seal(owner=tenant, kind="screening-evidence", data=bytes(data))
+        evidence_id = uuid.uuid4()
+        document = document_seal(
+            owner=tenant, kind=EVIDENCE_KIND, data=bytes(data), bound_to=evidence_id
+        )
         evidence = ScreeningEvidence.objects.create(
+            id=evidence_id,
             screening=check,
             document=document,
             original_name=original or _download_name("", content_type),
@@ -375,7 +381,10 @@ def screening_evidence_open(*, evidence: ScreeningEvidence, actor: User) -> tupl
 
     ``DocumentDamaged`` when the sealed bytes fail authentication (nothing is recorded then).
     """
-    handle = io.BytesIO(document_open(evidence.document))
+    document = evidence.document
+    if document.tenant_id != evidence.screening.tenant_id:
+        raise DocumentDamaged(f"Evidence {evidence.pk} points at another organisation's document.")
+    handle = io.BytesIO(document_open(document, kind=EVIDENCE_KIND, bound_to=evidence.pk))
     with transaction.atomic():
         record(
             "evidence-viewed",

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from steward.accounts.models import User
 from steward.audit.models import AuditEvent
 from steward.core.forms import errors_to_form, submit
+from steward.core.keyfiles import KeyFileError
 from steward.core.pagination import paginate, query_without_page
 from steward.tenancy.models import Organization
 from steward.tenancy.roles import Role
@@ -315,9 +316,9 @@ def evidence_download(request: HttpRequest, evidence_id: str) -> FileResponse:
         handle, filename = services.screening_evidence_open(
             evidence=evidence, actor=user_of(request)
         )
-    except DocumentDamaged:
+    except (DocumentDamaged, KeyFileError) as exc:
         # Never serve bytes that are not the ones uploaded; the failure is for operators.
-        logger.error("Screening evidence %s failed authentication", evidence.pk)
+        logger.error("Screening evidence %s cannot be opened: %s", evidence.pk, exc)
         raise Http404("The evidence file cannot be opened.") from None
     response = FileResponse(
         handle, as_attachment=True, filename=filename, content_type=evidence.content_type

@@ -70,10 +70,12 @@ class Command(BaseCommand):
         run, resumed = rotation.rotation_open(tenant=tenant, reencrypt=options["reencrypt"])
         todo = rotation.pending_count(run)
         verb = "Resuming" if resumed else "Rotating"
-        self.stdout.write(
-            f"{verb} {tenant} to key version {run.target_kek_version} "
-            f"({'re-encrypting' if run.reencrypt else 're-wrapping'} {todo} patients)"
+        holds = (
+            "its sealed documents"
+            if tenant.kind == OrganizationKind.BUSINESS_ASSOCIATE
+            else f"{'re-encrypting' if run.reencrypt else 're-wrapping'} {todo} patients"
         )
+        self.stdout.write(f"{verb} {tenant} to key version {run.target_kek_version} ({holds})")
         with tqdm(
             total=todo, unit="patient", file=self.stderr, disable=options["verbosity"] < 1
         ) as bar:
@@ -100,7 +102,8 @@ class Command(BaseCommand):
                 f"{len(result.problems)} patient(s) of {tenant} failed verification; "
                 "no key was retired."
             )
-        self.stdout.write(f"Verified {result.checked} patients of {tenant}.")
+        if tenant.kind != OrganizationKind.BUSINESS_ASSOCIATE:
+            self.stdout.write(f"Verified {result.checked} patients of {tenant}.")
         documents = documents_rewrap(tenant=tenant, target=run.target_kek_version)
         if documents:
             self.stdout.write(f"Re-wrapped the keys of {documents} sealed documents of {tenant}.")
