@@ -17,6 +17,7 @@ from steward.core.keyfiles import KeyFileError
 
 @register("vault")
 def keys_present(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    from steward.vault.documents import document_key_check
     from steward.vault.envelope import unwrap_key
     from steward.vault.models import Patient, PatientStatus
 
@@ -31,9 +32,9 @@ def keys_present(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     except DatabaseError:
         return []  # no schema yet (before migrate): nothing to check
     errors: list[CheckMessage] = []
-    for patient in samples:
+    for sample in [*samples, *_one_document_per_key_version()]:
         try:
-            unwrap_key(patient)
+            unwrap_key(sample) if isinstance(sample, Patient) else document_key_check(sample)
         except KeyFileError as exc:
             errors.append(
                 Error(
@@ -70,3 +71,20 @@ def _one_per_key_version() -> list[Any]:
             if found is not None:
                 samples.append(found)
     return samples
+
+
+def _one_document_per_key_version() -> list[Any]:
+    """A sealed document (key columns only) for each owner and key version in use."""
+    from steward.vault.models import SealedDocument
+
+    try:
+        pairs = list(SealedDocument.objects.values_list("tenant_id", "kek_version").distinct())
+    except DatabaseError:
+        return []
+    found = (
+        SealedDocument.objects.filter(tenant_id=tenant_id, kek_version=version)
+        .only("pk", "tenant_id", "kek_version", "wrapped_key")
+        .first()
+        for tenant_id, version in pairs
+    )
+    return [document for document in found if document is not None]

@@ -117,6 +117,17 @@ def document_open(document: SealedDocument, *, kind: str, bound_to: uuid.UUID) -
     return data
 
 
+def document_key_check(document: SealedDocument) -> None:
+    """Unwrap the document's data key (its contents stay sealed): raises ``KeyFileError`` when
+    the owner's key version is missing or is not the key the document was sealed with."""
+    provider().unwrap(
+        document.tenant_id,
+        document.kek_version,
+        bytes(document.wrapped_key),
+        key_aad(document.tenant_id, document.pk, document.kek_version),
+    )
+
+
 def documents_rewrap(*, tenant: Organization, target: int) -> int:
     """Re-wrap every document key of ``tenant`` not under KEK ``target``; returns how many.
 

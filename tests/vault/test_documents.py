@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import uuid
 from io import StringIO
+from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.core.management.base import SystemCheckError
 
 from steward.vault import keys, rotation
 from steward.vault.documents import DocumentDamaged, document_open, document_seal
@@ -88,3 +90,18 @@ def test_retiring_keys_never_strands_a_document(tenant_a: Tenant) -> None:
     assert retired == [document.kek_version]
     keys.clear_caches()
     assert unseal(document, row) == REPORT
+
+
+def test_a_missing_vendor_key_stops_the_checks_and_fails_verification(
+    tenant_a: Tenant, key_folder: Path
+) -> None:
+    document = seal(tenant_a)
+    output = StringIO()
+    call_command("verify_vault", stdout=output, stderr=StringIO())
+    assert "1 sealed documents checked, 0 problem(s)" in output.getvalue()
+    (key_folder / "kek" / str(tenant_a.bpo.pk) / f"v{document.kek_version}.key").unlink()
+    keys.clear_caches()
+    with pytest.raises(SystemCheckError, match="steward.vault.E001"):
+        call_command("check", stdout=StringIO(), stderr=StringIO())
+    with pytest.raises(CommandError, match="failed verification"):
+        call_command("verify_vault", stdout=StringIO(), stderr=StringIO())
