@@ -105,3 +105,59 @@ def test_a_missing_vendor_key_stops_the_checks_and_fails_verification(
         call_command("check", stdout=StringIO(), stderr=StringIO())
     with pytest.raises(CommandError, match="failed verification"):
         call_command("verify_vault", stdout=StringIO(), stderr=StringIO())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_key_is_not_retired_under_an_upload_in_flight(tenant_a: Tenant) -> None:
+    """An upload sealing under version N holds the owner's lock until it commits; retiring N
+    waits for it, re-wraps its document, and only then retires N."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks between two connections need PostgreSQL; SQLite serialises.")
+    row = uuid.uuid4()
+    sealed = threading.Event()
+    release = threading.Event()
+    made: list[SealedDocument] = []
+    errors: list[BaseException] = []
+
+    def upload() -> None:
+        try:
+            with transaction.atomic():
+                made.append(seal(tenant_a, row=row))
+                sealed.set()
+                release.wait(timeout=10)  # commit only after retirement has started waiting
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    first = keys.provider().current_version(tenant_a.bpo.pk)
+    thread = threading.Thread(target=upload)
+    thread.start()
+    assert sealed.wait(timeout=10)
+    keys.provider().create_version(tenant_a.bpo.pk)
+    retired: list[list[int]] = []
+
+    def retire() -> None:
+        try:
+            retired.append(rotation.retire_unused(tenant=tenant_a.bpo))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    retiring = threading.Thread(target=retire)
+    retiring.start()
+    retiring.join(timeout=1)
+    assert retiring.is_alive()  # waiting for the upload's lock
+    release.set()
+    thread.join(timeout=10)
+    retiring.join(timeout=10)
+    assert errors == []
+    assert retired == [[first]]  # retired only after the document moved to the new key
+    keys.clear_caches()
+    assert unseal(made[0], row) == REPORT
