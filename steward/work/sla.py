@@ -62,6 +62,10 @@ def add_business_seconds(
     """The instant at which ``seconds`` of business time have passed since ``start``."""
     if seconds < 0:
         raise ValueError("seconds must not be negative")
+    if seconds == 0:
+        # Nothing to add: "now", even at a closing time. Moving on to the next opening would
+        # make adding in two steps differ from adding at once when the first ends on a close.
+        return start
     remaining = dt.timedelta(seconds=seconds)
     for begin, end in open_intervals(start, hours, time_zone):
         if remaining <= end - begin:

@@ -92,10 +92,13 @@ def test_waiting_on_the_patient_pauses_the_clocks(
     task.refresh_from_db()
     paused = services._resume_clocks(task, now=start + dt.timedelta(hours=2))
     assert paused == 2 * 3600
+    assert task.resolution_due > before  # moved on by the two business hours
+    assert task.paused_since is None
     Task.objects.filter(pk=task.pk).update(paused_since=start.replace(hour=17))
     task.refresh_from_db()
+    due = task.resolution_due
     assert services._resume_clocks(task, now=start.replace(hour=17) + dt.timedelta(hours=12)) == 0
-    assert task.resolution_due > before
+    assert task.resolution_due == due  # a night of waiting costs no business time
     assert task.paused_since is None
 
 

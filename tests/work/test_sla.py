@@ -125,3 +125,16 @@ def test_measured_time_never_exceeds_wall_time(start: dt.datetime, gap: int, zon
     end = start + dt.timedelta(seconds=gap)
     measured = business_seconds_between(start, end, WEEKDAY_9_TO_5, zone)
     assert 0 <= measured <= gap
+
+
+def test_adding_nothing_at_a_closing_time_stays_put() -> None:
+    # Found by hypothesis: 60 business hours from 1 Feb ended at Monday 18:00 (a close);
+    # adding 0 more then jumped to Wednesday's opening, so two steps differed from one.
+    schedule = {
+        "mon": [["08:00", "12:00"], ["13:00", "18:00"]],
+        "wed": [["10:00", "14:00"]],
+        "sat": [["09:00", "12:00"]],
+    }
+    start = dt.datetime(2024, 2, 1, tzinfo=dt.UTC)
+    first = add_business_seconds(start, 216000, schedule, "America/New_York")
+    assert add_business_seconds(first, 0, schedule, "America/New_York") == first
