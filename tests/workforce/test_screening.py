@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from steward.audit.models import AuditEvent
+from steward.core.dates import add_months
 from steward.vault.documents import DocumentDamaged, document_open
 from steward.vault.models import SealedDocument
 from steward.workforce.clearance import clearance_for
@@ -24,7 +25,7 @@ from steward.workforce.models import (
     ScreeningStatus,
 )
 from steward.workforce.services import screening as services
-from steward.workforce.services.screening import EVIDENCE_MAX_BYTES, add_months
+from steward.workforce.services.screening import EVIDENCE_MAX_BYTES
 from tests.personas import Tenant
 from tests.workforce.conftest import Requirements
 

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from steward.audit.models import AuditEvent
+from steward.core.dates import add_months
 from steward.tenancy.roles import Role
 from steward.workforce.models import (
     Adjudication,
@@ -22,7 +23,6 @@ from steward.workforce.models import (
     ScreeningStatus,
 )
 from steward.workforce.services import screening as services
-from steward.workforce.services.screening import add_months
 from tests.conftest import sign_in
 from tests.factories import MembershipFactory, UserFactory
 from tests.personas import Tenant, with_mfa

@@ -4,7 +4,6 @@ form field; who may act is checked here as well as on the pages."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import io
 import os
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from steward.accounts.models import User
+from steward.core.dates import add_months
 from steward.tenancy.models import Membership, Organization
 from steward.tenancy.roles import Role
 from steward.vault.documents import DocumentDamaged, document_open, document_seal
@@ -49,15 +49,6 @@ EVIDENCE_TYPES: tuple[tuple[bytes, str, str], ...] = (
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
 )
 EXTENSION_FOR = {content_type: ext for _magic, content_type, ext in EVIDENCE_TYPES}
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved on by whole months; the 31st becomes the last day of a shorter month."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def _manager(actor: User | None, tenant: Organization | Any) -> None:

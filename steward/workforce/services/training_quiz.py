@@ -6,8 +6,6 @@ completed assignment opens no quiz. Each function is one audited transaction.
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
 from typing import Any
 
@@ -17,17 +15,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from steward.accounts.models import User
+from steward.core.dates import add_months
 from steward.workforce.models import Question, QuizAttempt, TrainingAssignment
 from steward.workforce.services.common import record
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months`` calendar months; the 31st becomes the last day of a short month."""
-    years, month_index = divmod(day.month - 1 + months, 12)
-    year, month = day.year + years, month_index + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def superseded_message(assignment: TrainingAssignment) -> str:
