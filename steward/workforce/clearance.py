@@ -310,24 +310,12 @@ def blocking_reasons(membership: Membership) -> tuple[str, ...]:
     Members of other kinds of organisation are not the vendor's workforce: nothing here. A
     vendor with no requirement at all is checked for a current membership only.
     """
-    organization = membership.organization
-    if organization.kind != OrganizationKind.BUSINESS_ASSOCIATE:
-        return ()
-    requirements = load_requirements(organization)
-    if requirements.empty:
-        return () if membership.is_current() else (str(reasons.MEMBERSHIP_INACTIVE),)
-    facts = load_facts(organization, [membership.user_id]).get(membership.user_id, WorkerFacts())
-    return evaluate(
-        membership=membership,
-        requirements=requirements,
-        facts=facts,
-        on=organization.local_today(),
-        at=timezone.now(),
-    ).reasons
+    return blocking_reasons_for([membership]).get(membership.pk, ())
 
 
 def blocking_reasons_for(memberships: Sequence[Membership]) -> dict[Any, tuple[str, ...]]:
-    """``blocking_reasons`` for many members at once: a fixed number of queries per vendor."""
+    """``blocking_reasons`` for many members at once (by membership pk; members of other
+    kinds of organisation are left out): a fixed number of queries per vendor."""
     found: dict[Any, tuple[str, ...]] = {}
     by_vendor: dict[Any, list[Membership]] = defaultdict(list)
     for membership in memberships:
