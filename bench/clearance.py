@@ -389,7 +389,8 @@ def team_pages(vendor: Any, sizes: tuple[int, int], repeats: int) -> None:
         people = everyone[:size]
         assert len(people) == size, f"only {len(everyone)} workers"
         seconds, queries, (cols, rows) = timed(
-            lambda people=people: selectors.matrix(vendor, people, today), repeats
+            lambda people=people: selectors.matrix(selectors.standing(vendor, people), today),
+            repeats,
         )
         cleared = sum(row.clearance.cleared for row in rows)
         found["matrix"][size] = (seconds, queries)
@@ -407,7 +408,9 @@ def team_pages(vendor: Any, sizes: tuple[int, int], repeats: int) -> None:
             f"facts {loading * 1000:.1f} ms"
         )
         seconds, queries, points = timed(
-            lambda people=people: selectors.cleared_share_over_time(vendor, people, today=today),
+            lambda people=people: selectors.cleared_share_over_time(
+                selectors.standing(vendor, people), today=today
+            ),
             repeats,
         )
         found["over time"][size] = (seconds, queries)

@@ -67,52 +67,60 @@ def columns(requirements: Requirements, roles: set[str]) -> list[Column]:
     return found
 
 
-def matrix(
-    vendor: Organization, people: list[Membership], on: dt.date
-) -> tuple[list[Column], list[Row]]:
-    """Workers by requirements on ``on``; a cell is None where the role does not require it."""
-    requirements = clearance.load_requirements(vendor)
-    facts = clearance.load_facts(vendor, [m.user_id for m in people])
-    cols = columns(requirements, {m.role for m in people})
-    rows = []
-    for membership in people:
-        result = clearance.evaluate(
+@dataclass(frozen=True)
+class Standing:
+    """A vendor's requirements and its people's facts, loaded once for every reading of a page."""
+
+    vendor: Organization
+    people: list[Membership]
+    requirements: Requirements
+    facts: dict[Any, clearance.WorkerFacts]
+
+    def clearance_on(self, membership: Membership, day: dt.date) -> Clearance:
+        return clearance.evaluate(
             membership=membership,
-            requirements=requirements,
-            facts=facts.get(membership.user_id, clearance.WorkerFacts()),
-            on=on,
+            requirements=self.requirements,
+            facts=self.facts.get(membership.user_id, clearance.WorkerFacts()),
+            on=day,
         )
+
+
+def standing(vendor: Organization, people: list[Membership]) -> Standing:
+    """Load what ``matrix`` and ``cleared_share_over_time`` read: a fixed number of queries."""
+    return Standing(
+        vendor=vendor,
+        people=people,
+        requirements=clearance.load_requirements(vendor),
+        facts=clearance.load_facts(vendor, [m.user_id for m in people]),
+    )
+
+
+def matrix(loaded: Standing, on: dt.date) -> tuple[list[Column], list[Row]]:
+    """Workers by requirements on ``on``; a cell is None where the role does not require it."""
+    cols = columns(loaded.requirements, {m.role for m in loaded.people})
+    rows = []
+    for membership in loaded.people:
+        result = loaded.clearance_on(membership, on)
         by_key = {(r.area, r.code): r for r in result.requirements}
         rows.append(Row(membership, result, [by_key.get((c.area, c.code)) for c in cols]))
     return cols, rows
 
 
 def cleared_share_over_time(
-    vendor: Organization, people: list[Membership], *, today: dt.date, weeks: int = 12
+    loaded: Standing, *, today: dt.date, weeks: int = 12
 ) -> list[tuple[str, int]]:
-    """Percent of ``people`` cleared at the end of each of the last ``weeks`` weeks.
+    """Percent of the people cleared at the end of each of the last ``weeks`` weeks.
 
     Judged with today's requirements and the facts as they stood each day, for the people
     who are members now and had joined by that day.
     """
-    if not people:
-        return []
-    requirements = clearance.load_requirements(vendor)
-    facts = clearance.load_facts(vendor, [m.user_id for m in people])
+    zone = loaded.vendor.zone
     points = []
     for back in range(weeks - 1, -1, -1):
         day = today - dt.timedelta(weeks=back)
-        present = [m for m in people if timezone.localdate(m.valid_from, vendor.zone) <= day]
-        cleared = sum(
-            clearance.evaluate(
-                membership=m,
-                requirements=requirements,
-                facts=facts.get(m.user_id, clearance.WorkerFacts()),
-                on=day,
-            ).cleared
-            for m in present
-        )
+        present = [m for m in loaded.people if timezone.localdate(m.valid_from, zone) <= day]
         if present:  # a week before anyone here had joined has nothing to say
+            cleared = sum(loaded.clearance_on(m, day).cleared for m in present)
             points.append((day.strftime("%d %b"), round(100 * cleared / len(present))))
     return points
 

@@ -81,7 +81,8 @@ def team(request: HttpRequest) -> HttpResponse:
         )
     everyone = list(people)
     today = vendor.local_today()
-    cols, rows = selectors.matrix(vendor, everyone, today)
+    loaded = selectors.standing(vendor, everyone)
+    cols, rows = selectors.matrix(loaded, today)
     show = request.GET.get("show", "")
     if show == "blocked":
         rows = [row for row in rows if not row.clearance.cleared]
@@ -98,9 +99,7 @@ def team(request: HttpRequest) -> HttpResponse:
             "show": show,
             "cleared": cleared,
             "total": len(rows),
-            "history": bars(
-                selectors.cleared_share_over_time(vendor, everyone, today=today), top=100
-            ),
+            "history": bars(selectors.cleared_share_over_time(loaded, today=today), top=100),
             "reasons": bars(selectors.blocking_reasons(rows)),
         },
     )
@@ -112,19 +111,17 @@ def home(request: HttpRequest) -> HttpResponse:
     vendor = membership.organization
     today = vendor.local_today()
     people = list(selectors.workers(vendor))
-    _cols, rows = selectors.matrix(vendor, people, today)
-    requirements = clearance.load_requirements(vendor)
+    loaded = selectors.standing(vendor, people)
+    _cols, rows = selectors.matrix(loaded, today)
     return render(
         request,
         "workforce/home.html",
         {
-            "no_requirements": requirements.empty,
+            "no_requirements": loaded.requirements.empty,
             "total": len(rows),
             "cleared": sum(row.clearance.cleared for row in rows),
             "reasons": bars(selectors.blocking_reasons(rows)),
-            "history": bars(
-                selectors.cleared_share_over_time(vendor, people, today=today), top=100
-            ),
+            "history": bars(selectors.cleared_share_over_time(loaded, today=today), top=100),
             "to_adjudicate": ScreeningCheck.objects.filter(
                 tenant=vendor,
                 status__in=(ScreeningStatus.CONSIDER, ScreeningStatus.ADVERSE),
