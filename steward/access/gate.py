@@ -114,6 +114,27 @@ def _ask(
     return request, decide(request)
 
 
+def _ask_about(
+    subject: Subject,
+    action: str,
+    patient_id: object,
+    *,
+    purpose: PurposeOfUse | None,
+    fields: Iterable[str],
+) -> tuple[Patient | None, AccessRequest, Decision]:
+    """Find one patient (inside the caller's tenant scope) and ask the rules about them."""
+    patient = _patient(patient_id)
+    request, decision = _ask(
+        subject,
+        action,
+        patient=patient,
+        tenant=patient.tenant if patient else None,
+        purpose=purpose,
+        fields=fields,
+    )
+    return patient, request, decision
+
+
 def _record(event: str, request: AccessRequest, decision: Decision, **detail: Any) -> None:
     subject = request.subject
     event_record(
@@ -151,14 +172,8 @@ def read(
     purpose = purpose_named(purpose_code)
     wanted = _purpose_fields(purpose, fields)
     with tenant_scope(reachable_tenants(subject)):
-        patient = _patient(patient_id)
-        request, decision = _ask(
-            subject,
-            Action.READ,
-            patient=patient,
-            tenant=patient.tenant if patient else None,
-            purpose=purpose,
-            fields=wanted,
+        patient, request, decision = _ask_about(
+            subject, Action.READ, patient_id, purpose=purpose, fields=wanted
         )
         _record("patient.read", request, decision)
         values, damaged = {}, False
@@ -179,12 +194,10 @@ def export(*, subject: Subject, patient_id: object, purpose_code: str) -> Readin
     """Like ``read``, for taking the record out of Steward: needs a fresh authentication."""
     purpose = purpose_named(purpose_code)
     with tenant_scope(reachable_tenants(subject)):
-        patient = _patient(patient_id)
-        request, decision = _ask(
+        patient, request, decision = _ask_about(
             subject,
             Action.EXPORT,
-            patient=patient,
-            tenant=patient.tenant if patient else None,
+            patient_id,
             purpose=purpose,
             fields=_purpose_fields(purpose, None),
         )
@@ -205,14 +218,8 @@ def update(
     """Change fields of a patient; every changed field must be within the purpose."""
     purpose = purpose_named(purpose_code)
     with tenant_scope(reachable_tenants(subject)):
-        patient = _patient(patient_id)
-        request, decision = _ask(
-            subject,
-            Action.UPDATE,
-            patient=patient,
-            tenant=patient.tenant if patient else None,
-            purpose=purpose,
-            fields=changes,
+        patient, request, decision = _ask_about(
+            subject, Action.UPDATE, patient_id, purpose=purpose, fields=changes
         )
         if decision.allowed and decision.fields_allowed != set(changes):
             decision = Decision(False, frozenset(), (reasons.FIELDS_OUTSIDE_PURPOSE.code,), ())
@@ -303,14 +310,8 @@ def write_text(
     """Add a free text (a message body) to a patient's record, sealed under their key."""
     purpose = purpose_named(purpose_code)
     with tenant_scope(reachable_tenants(subject)):
-        patient = _patient(patient_id)
-        request, decision = _ask(
-            subject,
-            Action.WRITE_TEXT,
-            patient=patient,
-            tenant=patient.tenant if patient else None,
-            purpose=purpose,
-            fields=(),
+        patient, request, decision = _ask_about(
+            subject, Action.WRITE_TEXT, patient_id, purpose=purpose, fields=()
         )
         if patient is None:
             decision = Decision(False, frozenset(), (reasons.NOT_FOUND.code,), ())
@@ -332,14 +333,8 @@ def read_texts(
     purpose = purpose_named(purpose_code)
     wanted = list(texts)
     with tenant_scope(reachable_tenants(subject)):
-        patient = _patient(patient_id)
-        request, decision = _ask(
-            subject,
-            Action.READ,
-            patient=patient,
-            tenant=patient.tenant if patient else None,
-            purpose=purpose,
-            fields=(),
+        patient, request, decision = _ask_about(
+            subject, Action.READ, patient_id, purpose=purpose, fields=()
         )
         _record(
             "patient.texts-read",
